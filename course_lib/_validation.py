@@ -1,0 +1,70 @@
+"""Input checks shared by the public functions: errors that name the argument and say what to do."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_float_array(x, name: str, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
+    """Return ``x`` as a floating-point array, or raise an error naming ``name``.
+
+    Integer and boolean input is converted to float64; float32 stays float32. NaN and inf are
+    rejected, and so is an array whose number of dimensions is not ``ndim``.
+    """
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array of numbers: {err}") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if arr.dtype.kind != "f":
+        arr = arr.astype(np.float64)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if arr.ndim not in allowed:
+            wanted = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {wanted}, got shape {arr.shape} ({arr.ndim}-D)")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf; check the values that produced it")
+    return arr
+
+
+def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise ``ValueError`` unless ``a`` and ``b`` have exactly the same shape (no broadcasting)."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{name_a} has shape {a.shape} but {name_b} has shape {b.shape}; they must match "
+            "exactly (no broadcasting)"
+        )
+
+
+def as_labels(labels, name: str, num_classes: int | None = None) -> np.ndarray:
+    """Return integer class labels ``(N,)`` as int64, checking they are in ``[0, num_classes)``."""
+    arr = np.asarray(labels)
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} must be integer class labels, got non-integer values")
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer class labels, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D labels of shape (N,), got shape {arr.shape}")
+    if num_classes is not None and arr.size and (arr.min() < 0 or arr.max() >= num_classes):
+        raise ValueError(
+            f"{name} must lie in [0, {num_classes}), got values from {arr.min()} to {arr.max()}"
+        )
+    return arr.astype(np.int64)
+
+
+def check_positive(value, name: str, integer: bool = False) -> None:
+    """Raise unless ``value`` is a positive (integer, if asked) number."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        what = "an integer" if integer else "a number"
+        raise TypeError(f"{name} must be {what}, got {value!r}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")

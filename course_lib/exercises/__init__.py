@@ -1,0 +1,121 @@
+"""Self-checks for the exercises of every chapter: ``check(exercise_id, answer)``.
+
+Each chapter's exercises live in their own module (``ch01`` … ``ch06``) and register themselves
+with :func:`exercise`. An exercise id is ``"<chapter>.<number>"``, e.g. ``"1.2"``; ``check`` loads
+the chapter's module on first use, runs the learner's answer against the reference and prints a
+clear pass, or a hint saying what is wrong — never a bare ``AssertionError``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["check", "exercise", "Result", "compare_arrays", "list_exercises"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Outcome of a check: ``passed`` and the message shown to the learner."""
+
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def _ipython_display_(self) -> None:
+        """Show nothing in a notebook: ``check`` has already printed the verdict."""
+
+
+_REGISTRY: dict[str, tuple[str, Callable[[Any], Result]]] = {}
+
+
+def exercise(exercise_id: str, title: str):
+    """Register ``func(answer) -> Result`` as the checker of ``exercise_id``."""
+
+    def decorator(func: Callable[[Any], Result]) -> Callable[[Any], Result]:
+        _REGISTRY[exercise_id] = (title, func)
+        return func
+
+    return decorator
+
+
+def compare_arrays(name: str, yours, reference, rtol: float = 1e-6, atol: float = 1e-9) -> Result:
+    """Compare a learner's array with the reference: shape first, then values.
+
+    Parameters
+    ----------
+    name : str
+        What the array is, used in the message (e.g. ``"mse_grad(y_pred, y_true)"``).
+    yours, reference : array_like
+        The learner's result and the reference result (any equal shapes).
+    """
+    try:
+        yours = np.asarray(yours, dtype=np.float64)
+    except (TypeError, ValueError):
+        return Result(False, f"{name}: expected numbers, got {type(yours).__name__}.")
+    reference = np.asarray(reference, dtype=np.float64)
+    if yours.shape != reference.shape:
+        return Result(False, f"{name}: shape {yours.shape}, expected {reference.shape}.")
+    if not np.all(np.isfinite(yours)):
+        return Result(False, f"{name}: contains NaN or inf.")
+    max_diff = float(np.max(np.abs(yours - reference))) if yours.size else 0.0
+    if np.allclose(yours, reference, rtol=rtol, atol=atol):
+        return Result(True, f"{name}: matches the reference (max difference {max_diff:.1e}).")
+    return Result(False, f"{name}: values differ from the reference (max difference {max_diff:.3g}).")
+
+
+def _load_chapter(exercise_id: str) -> None:
+    chapter = exercise_id.split(".", 1)[0]
+    if not chapter.isdigit():
+        return
+    try:
+        importlib.import_module(f"{__name__}.ch{int(chapter):02d}")
+    except ModuleNotFoundError:
+        pass
+
+
+def list_exercises() -> list[str]:
+    """Ids of all exercises of all chapters, sorted."""
+    for chapter in range(1, 7):
+        _load_chapter(f"{chapter}.0")
+    return sorted(_REGISTRY, key=lambda k: tuple(int(p) for p in k.split(".")))
+
+
+def check(exercise_id: str, answer) -> Result:
+    """Check a learner's ``answer`` to exercise ``exercise_id`` and print the verdict.
+
+    Parameters
+    ----------
+    exercise_id : str
+        Like ``"1.2"`` (chapter 1, exercise 2), as written above the exercise.
+    answer : object
+        What the exercise asks for: usually a function you wrote, sometimes a number or array.
+
+    Returns
+    -------
+    Result
+        Truthy when the answer passed; ``.message`` holds the explanation.
+    """
+    if not isinstance(exercise_id, str):
+        raise TypeError(f"exercise_id must be a string like '1.2', got {exercise_id!r}")
+    _load_chapter(exercise_id)
+    if exercise_id not in _REGISTRY:
+        raise ValueError(f"unknown exercise_id {exercise_id!r}; known: {', '.join(list_exercises())}")
+    if answer is None or answer is Ellipsis:
+        result = Result(False, "no answer yet: replace the placeholder with your code.")
+    else:
+        title, checker = _REGISTRY[exercise_id]
+        try:
+            result = checker(answer)
+        except NotImplementedError:
+            result = Result(False, "your answer still raises NotImplementedError: fill it in.")
+        except Exception as err:  # the learner's code failed: explain, do not crash
+            result = Result(False, f"your answer raised {type(err).__name__}: {err}")
+    mark = "PASS" if result.passed else "NOT YET"
+    print(f"[{mark}] Exercise {exercise_id}: {result.message}")
+    return result

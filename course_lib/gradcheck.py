@@ -1,0 +1,132 @@
+"""Chapter 2 — numerical derivatives, and checking analytic gradients against them.
+
+Central differences ``(f(x + h) - f(x - h)) / 2h`` have error O(h²) (truncation) plus
+O(ε/h) (round-off); ``h = 1e-5`` balances the two in float64. They are slow — one or two function
+evaluations per parameter — which is exactly why backpropagation exists, but they are the
+independent referee every backward pass in this course is checked against.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["numerical_derivative", "numerical_gradient", "relative_error", "check_layer"]
+
+
+def _check_h(h) -> None:
+    if isinstance(h, bool) or not isinstance(h, numbers.Real) or not h > 0:
+        raise ValueError(f"h must be a positive number, got {h!r}")
+
+
+def numerical_derivative(f: Callable[[float], float], x: float, h: float = 1e-5) -> float:
+    """Central-difference derivative of a scalar function: ``(f(x+h) - f(x-h)) / (2h)``.
+
+    Parameters
+    ----------
+    f : callable, float -> float
+    x : float
+        Where to differentiate.
+    h : float, default 1e-5
+        Step size.
+
+    Returns
+    -------
+    float
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}")
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"x must be a real number, got {x!r}")
+    _check_h(h)
+    return float((f(x + h) - f(x - h)) / (2 * h))
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """Gradient of a scalar function of an array by central differences, one entry at a time.
+
+    ``x`` is perturbed in place (so that ``f`` may close over it, as a layer's parameters do) and
+    restored exactly afterwards.
+
+    Parameters
+    ----------
+    f : callable, ndarray -> float
+        Called with ``x`` itself, after each perturbation.
+    x : ndarray of floats, any shape
+    h : float, default 1e-5
+
+    Returns
+    -------
+    ndarray, same shape as ``x`` (float64)
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError("x must be a NumPy array of floats (it is perturbed in place)")
+    _check_h(h)
+    grad = np.zeros(x.shape, dtype=np.float64)
+    for idx in np.ndindex(x.shape):
+        original = x[idx]
+        x[idx] = original + h
+        f_plus = float(f(x))
+        x[idx] = original - h
+        f_minus = float(f(x))
+        x[idx] = original
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def relative_error(a, b) -> float:
+    """Largest elementwise ``|a - b| / max(|a|, |b|, 1e-12)`` — 0 when equal, ~1 when unrelated.
+
+    Below about 1e-7 in float64 means an analytic gradient agrees with central differences.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}")
+    if a.size == 0:
+        return 0.0
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
+    return float(np.max(np.abs(a - b) / scale))
+
+
+def check_layer(layer, x, *, rng: np.random.Generator | None = None, h: float = 1e-5) -> dict[str, float]:
+    """Check a layer's ``backward`` against central differences, for its input and every parameter.
+
+    The scalar checked is ``L = sum(layer.forward(x) * G)`` for a fixed random ``G``, so
+    ``dL/d(output) = G`` is what ``backward`` receives.
+
+    Parameters
+    ----------
+    layer : object
+        Has ``forward(x)``, ``backward(grad_out) -> grad_in`` and dicts ``params`` / ``grads``.
+        A :class:`~course_lib.network.Sequential` qualifies too (its params are prefixed).
+    x : ndarray of floats, shape (N, in_features)
+    rng : numpy.random.Generator, optional
+        Draws ``G``; defaults to ``np.random.default_rng(0)``.
+    h : float, default 1e-5
+
+    Returns
+    -------
+    dict
+        ``{"x": err, "<param>": err, ...}`` — relative errors; all ≤ 1e-7 for a correct layer.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError("x must be a NumPy array of floats")
+    rng = np.random.default_rng(0) if rng is None else rng
+    x = x.copy()
+    G = rng.standard_normal(np.shape(layer.forward(x)))
+
+    def loss(_=None) -> float:
+        return float(np.sum(layer.forward(x) * G))
+
+    layer.forward(x)
+    analytic_dx = np.array(layer.backward(G), dtype=np.float64)
+    analytic = {name: np.array(g, dtype=np.float64) for name, g in layer.grads.items()}
+    errors = {"x": relative_error(analytic_dx, numerical_gradient(loss, x, h))}
+    for name, param in layer.params.items():
+        errors[name] = relative_error(analytic[name], numerical_gradient(loss, param, h))
+    return errors
