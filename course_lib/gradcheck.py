@@ -79,18 +79,25 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
 
 
 def relative_error(a, b) -> float:
-    """Largest elementwise ``|a - b| / max(|a|, |b|, 1e-12)`` — 0 when equal, ~1 when unrelated.
+    """Relative difference of two arrays, ``||a - b|| / max(||a||, ||b||)`` (Euclidean norms).
 
-    Below about 1e-7 in float64 means an analytic gradient agrees with central differences.
+    0 when equal, about 1 when unrelated. Below about 1e-7 in float64 means an analytic gradient
+    agrees with central differences. Norms, rather than entry by entry, so that entries that are
+    nearly zero (where round-off dominates any finite difference) do not raise false alarms.
+    Returns 0.0 when both arrays are all zeros.
+
+    Parameters
+    ----------
+    a, b : array_like, same shape
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}")
-    if a.size == 0:
+        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}; they must match")
+    scale = max(np.linalg.norm(a), np.linalg.norm(b))
+    if scale == 0.0:
         return 0.0
-    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
-    return float(np.max(np.abs(a - b) / scale))
+    return float(np.linalg.norm(a - b) / scale)
 
 
 def check_layer(layer, x, *, rng: np.random.Generator | None = None, h: float = 1e-5) -> dict[str, float]:

@@ -142,7 +142,7 @@ def cross_entropy(probs, targets) -> float:
     if np.any(p < 0) or np.any(p > 1):
         raise ValueError("probs must lie in [0, 1]; pass logits to softmax_cross_entropy instead")
     t = _targets_as_one_hot(targets, p.shape[1], p.shape[0])
-    return float(-np.sum(t * np.log(np.maximum(p, _EPS))) / p.shape[0])
+    return float(-np.sum(t * np.log(np.maximum(p, _EPS))) / p.shape[0]) + 0.0  # + 0.0: no -0.0
 
 
 def softmax_cross_entropy(logits, targets) -> float:
@@ -160,7 +160,7 @@ def softmax_cross_entropy(logits, targets) -> float:
     """
     z = as_float_array(logits, "logits", ndim=2)
     t = _targets_as_one_hot(targets, z.shape[1], z.shape[0])
-    return float(-np.sum(t * log_softmax(z)) / z.shape[0])
+    return float(-np.sum(t * log_softmax(z)) / z.shape[0]) + 0.0  # + 0.0: no -0.0
 
 
 def softmax_cross_entropy_grad(logits, targets) -> np.ndarray:
@@ -168,11 +168,19 @@ def softmax_cross_entropy_grad(logits, targets) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (N, C)
+    ndarray, shape (N, C), same float dtype as ``logits``
     """
     z = as_float_array(logits, "logits", ndim=2)
-    t = _targets_as_one_hot(targets, z.shape[1], z.shape[0])
-    return (softmax(z) - t) / z.shape[0]
+    n, c = z.shape
+    grad = softmax(z)
+    if np.ndim(targets) == 1:  # int labels: subtract 1 at the true class, no one-hot needed
+        if len(targets) != n:
+            raise ValueError(f"targets has {len(targets)} labels but the batch has {n} rows")
+        grad[np.arange(n), as_labels(targets, "targets", c)] -= 1
+    else:
+        grad -= _targets_as_one_hot(targets, c, n)
+    grad /= n
+    return grad
 
 
 def binary_cross_entropy(probs, targets) -> float:

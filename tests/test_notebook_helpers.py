@@ -1,0 +1,83 @@
+"""setup_notebook, show_source and the exercise-check framework."""
+
+import os
+
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib import losses
+from course_lib.exercises import Result, check, compare_arrays, list_exercises
+
+
+def test_setup_notebook_returns_a_seeded_generator():
+    a = course_lib.setup_notebook(seed=3).normal(size=4)
+    b = course_lib.setup_notebook(seed=3).normal(size=4)
+    np.testing.assert_array_equal(a, b)
+    assert os.environ["OPENBLAS_NUM_THREADS"]
+
+
+@pytest.mark.parametrize("seed", ["0", 1.5, None, True])
+def test_setup_notebook_rejects_a_bad_seed(seed):
+    with pytest.raises(TypeError, match="seed"):
+        course_lib.setup_notebook(seed=seed)
+
+
+def test_show_source_prints_the_real_code(capsys):
+    course_lib.show_source(losses.mse)
+    out = capsys.readouterr().out
+    assert out.startswith("def mse(") and "np.mean" in out
+
+
+def test_show_source_rejects_what_has_no_source():
+    with pytest.raises(TypeError, match="show_source"):
+        course_lib.show_source(3)
+
+
+def test_compare_arrays_reports_shape_then_values():
+    assert compare_arrays("x", [1.0, 2.0], [1.0, 2.0])
+    assert "shape" in compare_arrays("x", [1.0], [1.0, 2.0]).message
+    assert "differ" in compare_arrays("x", [1.0, 3.0], [1.0, 2.0]).message
+    assert "NaN" in compare_arrays("x", [np.nan], [1.0]).message
+
+
+def test_check_passes_the_reference_and_hints_on_a_wrong_answer(capsys):
+    assert check("1.1", losses.mse_grad)
+    wrong = check("1.1", lambda p, t: (p - t))
+    out = capsys.readouterr().out
+    assert not wrong and "[PASS]" in out and "[NOT YET]" in out and "Hint" in out
+
+
+def test_check_explains_placeholders_and_crashes(capsys):
+    def stub(*args):
+        raise NotImplementedError
+
+    assert not check("1.1", stub)
+    assert not check("1.1", ...)
+    assert not check("1.1", lambda p, t: p.nope)
+    out = capsys.readouterr().out
+    assert "NotImplementedError" in out and "placeholder" in out and "AttributeError" in out
+
+
+def test_chapter_1_checkers():
+    z = np.array([[1.0, 2.0]])
+    assert check("1.2", losses.log_softmax)
+    assert not check("1.2", lambda z: np.log(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)))
+    assert check("1.3", -np.log(0.14)) and not check("1.3", -np.log(0.7)) and not check("1.3", "x")
+    assert check("1.4", losses.softmax_cross_entropy_grad)
+    assert not check("1.4", lambda z, y: losses.softmax(z) - losses.one_hot(y, z.shape[1]))
+    assert z.shape == (1, 2)
+
+
+def test_unknown_exercise_id():
+    with pytest.raises(ValueError, match="unknown exercise_id"):
+        check("9.9", 1)
+    with pytest.raises(TypeError, match="exercise_id"):
+        check(1.1, 1)
+
+
+def test_every_chapter_has_at_least_three_registered_exercises():
+    ids = list_exercises()
+    for chapter in {i.split(".")[0] for i in ids}:
+        assert sum(i.startswith(f"{chapter}.") for i in ids) >= 3
+    assert isinstance(Result(True, ""), Result)
