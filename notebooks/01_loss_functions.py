@@ -187,7 +187,7 @@ t_yes = np.array([1.0, 0.0, 1.0])
 print(f"binary cross-entropy:          {losses.binary_cross_entropy(p_yes, t_yes):.4f}")
 
 # %%
-plotting.plot_loss_curves()
+plotting.plot_mse_vs_cross_entropy()
 plt.show()
 
 # %% [markdown]

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-__all__ = ["plot_loss_curves", "plot_class_probabilities", "plot_saturation"]
+__all__ = ["plot_mse_vs_cross_entropy", "plot_class_probabilities", "plot_saturation"]
 
 
 def _axes(ax, figsize=(7, 4)):
@@ -15,7 +15,7 @@ def _axes(ax, figsize=(7, 4)):
     return ax
 
 
-def plot_loss_curves(target: float = 1.0, ax=None):
+def plot_mse_vs_cross_entropy(target: float = 1.0, ax=None):
     """Loss of ONE prediction as it moves away from ``target``: squared error vs cross-entropy.
 
     Cross-entropy is drawn for a probability ``p`` of the true class (``target`` is ignored
