@@ -68,3 +68,15 @@ def check_positive(value, name: str, integer: bool = False) -> None:
         raise TypeError(f"{name} must be {what}, got {value!r}")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be > 0, got {value!r}")
+
+
+def check_dataset(X, y, name_X: str = "X", name_y: str = "y") -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as a 2-D float array (float32 stays float32) and ``y`` with as many rows."""
+    X = as_float_array(X, name_X, ndim=2)
+    y = np.asarray(y)
+    if y.ndim == 0 or len(y) != len(X):
+        got = "a scalar" if y.ndim == 0 else f"{len(y)} rows"
+        raise ValueError(f"{name_y} must have one row per row of {name_X} ({len(X)}), got {got}")
+    if len(X) == 0:
+        raise ValueError(f"{name_X} must hold at least one example, got shape {X.shape}")
+    return X, y

@@ -8,6 +8,7 @@ independent referee every backward pass in this course is checked against.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Callable
 
@@ -17,8 +18,10 @@ __all__ = ["numerical_derivative", "numerical_gradient", "relative_error", "chec
 
 
 def _check_h(h) -> None:
-    if isinstance(h, bool) or not isinstance(h, numbers.Real) or not h > 0:
-        raise ValueError(f"h must be a positive number, got {h!r}")
+    if isinstance(h, bool) or not isinstance(h, numbers.Real):
+        raise TypeError(f"h must be a positive number, got {h!r}")
+    if not (math.isfinite(h) and h > 0):
+        raise ValueError(f"h must be a positive number (and finite), got {h!r}")
 
 
 def numerical_derivative(f: Callable[[float], float], x: float, h: float = 1e-5) -> float:
@@ -40,6 +43,8 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = 1e-5)
         raise TypeError(f"f must be a function, got {type(f).__name__}")
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"x must be a real number, got {x!r}")
+    if not math.isfinite(x):
+        raise ValueError(f"x must be finite, got {x!r}")
     _check_h(h)
     return float((f(x + h) - f(x - h)) / (2 * h))
 
@@ -69,12 +74,17 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     grad = np.zeros(x.shape, dtype=np.float64)
     for idx in np.ndindex(x.shape):
         original = x[idx]
-        x[idx] = original + h
-        f_plus = float(f(x))
-        x[idx] = original - h
-        f_minus = float(f(x))
-        x[idx] = original
-        grad[idx] = (f_plus - f_minus) / (2 * h)
+        try:
+            x[idx] = original + h
+            x_plus, f_plus = float(x[idx]), float(f(x))
+            x[idx] = original - h
+            x_minus, f_minus = float(x[idx]), float(f(x))
+        finally:  # restore x even if f raises
+            x[idx] = original
+        if x_plus == x_minus:
+            raise ValueError(f"h={h!r} is too small to change x[{idx}] = {original!r} in {x.dtype}; "
+                             "use a larger h")
+        grad[idx] = (f_plus - f_minus) / (x_plus - x_minus)  # the step actually taken (float32!)
     return grad
 
 

@@ -1,0 +1,186 @@
+"""Chapter 3 — networks: layers chained forward, gradients chained backward.
+
+:class:`Sequential` runs its layers in order on the way forward and in reverse order on the way
+back — backpropagation is exactly that loop. :func:`MLP` builds the usual multi-layer perceptron
+``Linear → activation → … → Linear`` out of :mod:`course_lib.layers`.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from course_lib.layers import Linear, ReLU, Sigmoid, Tanh, _Loss
+
+__all__ = ["Sequential", "MLP"]
+
+_ACTIVATIONS = {"relu": (ReLU, "he"), "sigmoid": (Sigmoid, "xavier"), "tanh": (Tanh, "xavier")}
+
+
+class Sequential:
+    """A chain of layers: ``forward`` runs them in order, ``backward`` in reverse order.
+
+    Parameters
+    ----------
+    *layers
+        Objects with ``forward(x)``, ``backward(grad_out)`` and dicts ``params`` / ``grads``
+        (the layers of :mod:`course_lib.layers`, or your own). Loss layers stay outside:
+        ``loss.forward(model.forward(X), y)``.
+
+    Attributes
+    ----------
+    layers : list
+        The layers, in forward order.
+    """
+
+    def __init__(self, *layers):
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])  # also accept Sequential([l1, l2, ...])
+        if not layers:
+            raise ValueError("Sequential needs at least one layer, e.g. Sequential(Linear(2, 1))")
+        for i, layer in enumerate(layers):
+            if isinstance(layer, _Loss):
+                raise TypeError(
+                    f"layer {i} is a loss ({type(layer).__name__}); keep losses outside the model: "
+                    "loss.forward(model.forward(X), y)"
+                )
+            missing = [a for a in ("forward", "backward", "params", "grads") if not hasattr(layer, a)]
+            if missing:
+                raise TypeError(
+                    f"layer {i} ({type(layer).__name__}) is not a layer: it lacks {', '.join(missing)}"
+                )
+        self.layers = list(layers)
+
+    def forward(self, x) -> np.ndarray:
+        """Run every layer in order; return the last layer's output (the scores).
+
+        Parameters
+        ----------
+        x : array_like, shape (N, in_features)
+
+        Returns
+        -------
+        ndarray, shape (N, out_features)
+        """
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
+        """Backpropagate ``dL/d(output)`` through the layers in reverse order.
+
+        Each layer stores its parameter gradients (see :attr:`grads`) and hands the gradient for
+        its input — the error signal δ — to the layer before it.
+
+        Parameters
+        ----------
+        grad_out : array_like, shape (N, out_features)
+            ``dL/d(scores)``, e.g. ``SoftmaxCrossEntropy().backward()``.
+        input_grad : bool, default True
+            ``False`` when only the parameter gradients are wanted (training): a first
+            :class:`~course_lib.layers.Linear` layer then skips ``dL/dx``, one matmul in three
+            of its work, and ``None`` is returned.
+
+        Returns
+        -------
+        ndarray, shape (N, in_features) — ``dL/dx`` (``None`` if ``input_grad=False``)
+        """
+        first = self.layers[0]
+        for layer in reversed(self.layers[1:]):
+            grad_out = layer.backward(grad_out)
+        if not input_grad and isinstance(first, Linear):
+            return first.backward(grad_out, input_grad=False)
+        grad_in = first.backward(grad_out)
+        return grad_in if input_grad else None
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted class labels: ``argmax`` of the scores ``forward(X)`` along axis 1.
+
+        The largest score is also the largest softmax probability, so no softmax is needed.
+
+        Parameters
+        ----------
+        X : array_like, shape (N, in_features)
+
+        Returns
+        -------
+        ndarray of int64, shape (N,)
+        """
+        scores = self.forward(X)
+        if scores.ndim != 2:
+            raise ValueError(f"predict needs 2-D scores (N, C), the model returned {scores.shape}")
+        return np.argmax(scores, axis=1).astype(np.int64)
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """All parameters, keyed ``"<layer index>.<name>"`` (e.g. ``"0.W"``, ``"2.b"``).
+
+        The values are the layers' own arrays, not copies: update them in place
+        (``p -= lr * g``) and the layers change with them.
+        """
+        return {
+            f"{i}.{name}": value
+            for i, layer in enumerate(self.layers)
+            for name, value in layer.params.items()
+        }
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        """All parameter gradients from the last :meth:`backward`, same keys as :attr:`params`."""
+        return {
+            f"{i}.{name}": value
+            for i, layer in enumerate(self.layers)
+            for name, value in layer.grads.items()
+        }
+
+    def __repr__(self) -> str:
+        return "Sequential(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+def MLP(layer_sizes, activation: str = "relu", rng=None, dtype=np.float64) -> Sequential:
+    """A multi-layer perceptron: ``Linear, act, Linear, act, …, Linear`` (no activation at the end).
+
+    Weights are initialised for the activation: He (``std = sqrt(2/in)``) for ReLU,
+    Xavier/Glorot (``std = sqrt(2/(in+out))``) for sigmoid and tanh; biases start at zero.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int, length >= 2
+        Widths from input to output, e.g. ``[784, 128, 10]`` (one hidden layer of 128).
+    activation : {"relu", "sigmoid", "tanh"}, default "relu"
+    rng : numpy.random.Generator, optional
+        Draws all initial weights; ``None`` means ``np.random.default_rng()``.
+    dtype : float dtype, default np.float64
+        dtype of every parameter, output and gradient (use ``np.float32`` for speed).
+
+    Returns
+    -------
+    Sequential
+        ``2 * (len(layer_sizes) - 1) - 1`` layers.
+    """
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError(f"layer_sizes must be a list of ints like [784, 128, 10], got {layer_sizes!r}")
+    sizes = list(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(
+            f"layer_sizes needs at least 2 entries (input and output width), got {sizes}"
+        )
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
+            raise TypeError(f"layer_sizes must hold ints, got {s!r} in {sizes}")
+        if s <= 0:
+            raise ValueError(f"layer_sizes must be positive, got {s} in {sizes}")
+    if not isinstance(activation, str) or activation not in _ACTIVATIONS:
+        raise ValueError(
+            f"activation must be one of {', '.join(map(repr, _ACTIVATIONS))}, got {activation!r}"
+        )
+    if rng is None:
+        rng = np.random.default_rng()
+    act_class, init = _ACTIVATIONS[activation]
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(Linear(int(n_in), int(n_out), rng=rng, dtype=dtype, init=init))
+        if i < len(sizes) - 2:
+            layers.append(act_class())
+    return Sequential(*layers)

@@ -1,0 +1,737 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Chapter 4 — Gradient descent: walking downhill on the loss
+#
+# **What you will learn**
+# - the update rule $\theta \leftarrow \theta - \eta\,\nabla L(\theta)$, and what it does in one
+#   and two dimensions;
+# - how to read a loss surface from its contour lines, and why an elongated (ill-conditioned)
+#   bowl makes gradient descent zig-zag — the **condition number**;
+# - batch, stochastic and mini-batch gradient descent: the same rule with cheaper, noisier
+#   gradients;
+# - momentum, and how it straightens the zig-zag;
+# - that gradient descent on linear regression lands on the closed-form least-squares answer;
+# - how to write a training loop by hand — forward, loss, backward, update — and watch a
+#   classifier's decision boundary take shape.
+#
+# **What you need**: chapters 1–3 (loss functions, the chain rule, backpropagation).
+#
+# **Recap — chapter 3.** Backpropagation gives us, in one backward pass, the gradient of the loss
+# with respect to every weight and bias of a network: each layer turns the error signal $\delta$
+# coming from above into gradients for its own parameters ($dW = X^\top\delta$, $db = \sum\delta$)
+# and an error signal for the layer below ($\delta W^\top$). We checked every one of these against
+# numerical derivatives. What we have not done yet is *use* the gradients. This chapter does:
+# the gradient says which way the loss goes up, so we step the other way — again and again.
+
+# %%
+# Running on Google Colab? Install the course library first (this does nothing anywhere else).
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "git+https://github.com/backprop-from-zero/backprop-from-zero"], check=True)
+
+# %%
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import make_moons, make_regression
+from sklearn.linear_model import LinearRegression
+
+import course_lib
+from course_lib import layers, losses, optim, plotting
+from course_lib.exercises import check
+from course_lib.network import MLP
+
+rng = course_lib.setup_notebook(seed=0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The update rule
+#
+# Imagine standing on a hillside in thick fog, wanting to get to the valley. You cannot see the
+# valley, but you can feel the slope under your feet. A sensible plan: take a step in the
+# steepest downhill direction, feel the slope again, repeat.
+#
+# For a loss $L(\theta)$ of parameters $\theta$, the steepest *uphill* direction is the gradient
+# $\nabla L(\theta)$ (chapter 2). So gradient descent is
+#
+# $$
+# \theta_{t+1} = \theta_t - \eta\, \nabla L(\theta_t),
+# $$
+#
+# where the **learning rate** $\eta > 0$ sets the step size. Why does this go down? For a small
+# step $\Delta\theta$, the first-order Taylor expansion says
+# $L(\theta + \Delta\theta) \approx L(\theta) + \nabla L(\theta)^\top \Delta\theta$. With
+# $\Delta\theta = -\eta\nabla L$ this is
+#
+# $$
+# L(\theta_{t+1}) \approx L(\theta_t) - \eta\,\lVert \nabla L(\theta_t)\rVert^2 \;\le\; L(\theta_t):
+# $$
+#
+# the loss decreases as long as the step is small enough for the linear approximation to hold,
+# and the gradient is not already zero. The step is $\eta$ times the *slope*, so steps shrink
+# automatically near the bottom, where the slope flattens. Here is the library's version, which
+# records every point it visits:
+
+# %%
+course_lib.show_source(optim.gradient_descent)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One dimension
+#
+# Take $f(x) = x^2$, so $f'(x) = 2x$ and the update is
+# $x_{t+1} = x_t - \eta \cdot 2x_t = (1 - 2\eta)\,x_t$. With $\eta = 0.1$ every step multiplies
+# $x$ by $0.8$: the distance to the minimum shrinks geometrically.
+
+# %%
+def parabola(x):
+    return x**2
+
+
+def parabola_grad(x):
+    return 2 * x
+
+
+path_1d = optim.gradient_descent(parabola_grad, np.array([4.0]), lr=0.1, steps=12)
+for t in range(4):
+    x_t = path_1d[t, 0]
+    print(f"step {t}: x = {x_t:.4f}   slope f'(x) = {parabola_grad(x_t):+.4f}   "
+          f"step -lr*f'(x) = {-0.1 * parabola_grad(x_t):+.4f}")
+predicted = 4.0 * 0.8**12
+print(f"after 12 steps: x = {path_1d[-1, 0]:.6f}, predicted 4 * 0.8**12 = {predicted:.6f}")
+
+
+# %% [markdown]
+# Most losses are not a single bowl. The function
+# $g(x) = \tfrac14 x^4 - x^2 + \tfrac12 x$ has two valleys; gradient descent goes down into
+# whichever valley it starts above — it only ever sees the local slope, so it can end in a
+# **local minimum** that is not the lowest point.
+
+# %%
+def two_valleys(x):
+    return 0.25 * x**4 - x**2 + 0.5 * x
+
+
+def two_valleys_grad(x):
+    return x**3 - 2 * x + 0.5
+
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+plotting.plot_descent_1d(parabola, path_1d, ax=axes[0], xlim=(-4.5, 4.5), label=r"$\eta = 0.1$")
+axes[0].set_title(r"$f(x) = x^2$: steps shrink near the bottom")
+axes[0].legend()
+for x0, color in [(-2.3, "tab:blue"), (2.3, "tab:red")]:
+    path = optim.gradient_descent(two_valleys_grad, np.array([x0]), lr=0.05, steps=30)
+    plotting.plot_descent_1d(two_valleys, path, ax=axes[1], xlim=(-2.5, 2.5), color=color,
+                             label=f"start {x0:+.1f} → ends at {path[-1, 0]:+.3f}")
+axes[1].set_title("Two valleys: where you start decides where you end")
+axes[1].legend(loc="upper center")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Two dimensions: loss surfaces and the condition number
+#
+# With two parameters the loss is a surface over the plane. We draw it like a hiking map, with
+# **contour lines** joining points of equal loss. The gradient is always perpendicular to the
+# contour lines, so a gradient step crosses them at right angles.
+#
+# The simplest surface is a quadratic bowl
+#
+# $$
+# f(x) = \tfrac12\, x^\top A\, x, \qquad \nabla f(x) = A x,
+# $$
+#
+# with a symmetric positive-definite matrix $A$ (its Hessian). Take $A$ diagonal,
+# $A = \mathrm{diag}(\lambda_1, \lambda_2)$ — for any symmetric $A$ we can rotate the axes to
+# its eigenvectors to get this form. The update $x_{t+1} = x_t - \eta A x_t$ then splits into two
+# independent 1-D problems:
+#
+# $$
+# x_{t+1,i} = (1 - \eta\lambda_i)\, x_{t,i}, \qquad i = 1, 2 .
+# $$
+#
+# Each coordinate shrinks by its own factor $|1 - \eta\lambda_i|$. The steep direction (large
+# $\lambda$) needs a small $\eta$ to stay stable ($\eta < 2/\lambda_{\max}$; chapter 5 studies
+# this), while the shallow direction (small $\lambda$) wants a large $\eta$ to make progress.
+# The best compromise, $\eta = 2/(\lambda_{\min} + \lambda_{\max})$, shrinks both by
+#
+# $$
+# \frac{\kappa - 1}{\kappa + 1} \text{ per step, where } \kappa = \frac{\lambda_{\max}}{\lambda_{\min}}
+# $$
+#
+# is the **condition number** of $A$. $\kappa \approx 1$: a round bowl, fast. $\kappa \gg 1$: a
+# long narrow valley, slow — the steep direction overshoots back and forth while the shallow
+# direction crawls. Let us see it, with the library's `quadratic` helper:
+
+# %%
+course_lib.show_source(optim.quadratic)
+
+# %%
+x_start = np.array([-4.5, 2.0])
+bowls = {"well-conditioned, κ = 2": np.diag([1.0, 2.0]),
+         "ill-conditioned, κ = 20": np.diag([1.0, 20.0])}
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+curves = {}
+for ax, (name, A) in zip(axes[:2], bowls.items()):
+    f, grad = optim.quadratic(A)
+    lam = np.linalg.eigvalsh(A)
+    lr = 2 / (lam.min() + lam.max())
+    path = optim.gradient_descent(grad, x_start, lr=lr, steps=25)
+    plotting.plot_contours(f, (-5, 1.5), (-2.5, 2.5), ax=ax, levels=np.geomspace(0.05, 60, 12),
+                           minimum=[0, 0], title=f"{name}, η = {lr:.3f}")
+    plotting.plot_trajectory(path, ax=ax, label="gradient descent")
+    curves[name] = f(path)
+    kappa = lam.max() / lam.min()
+    ratio = np.linalg.norm(path[11]) / np.linalg.norm(path[10])
+    print(f"{name}: |x| shrinks by {ratio:.4f} per step; (κ-1)/(κ+1) = {(kappa - 1) / (kappa + 1):.4f}")
+plotting.plot_descent_losses(curves, ax=axes[2], xlabel="step t", ylabel="f(x_t)",
+                              title="Loss per step (log scale)")
+axes[2].set_ylim(1e-12, 1e2)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The measured shrink factor is exactly $(\kappa-1)/(\kappa+1)$: $1/3$ for the round bowl (the loss
+# falls by a factor of 9 per step) but $0.905$ for the narrow one. On the right the loss curves
+# are straight lines on the log scale — **linear convergence** — and their slopes are set by
+# $\kappa$ alone. Real networks have loss surfaces with condition numbers in the thousands or more,
+# which is why plain gradient descent can be slow and why the tricks of section 5 exist.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. A curved valley: Rosenbrock's function
+#
+# Quadratic bowls are straight valleys. The **Rosenbrock function**
+# $f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2$ is a classic test with a curved, banana-shaped valley
+# whose floor is almost flat; its minimum is $f(1, 1) = 0$. The gradient, derived by the chain
+# rule, is $\big(-2(1 - x) - 400\,x\,(y - x^2),\; 200\,(y - x^2)\big)$.
+
+# %%
+course_lib.show_source(optim.rosenbrock_grad)
+
+# %%
+rosen_path = optim.gradient_descent(optim.rosenbrock_grad, np.array([-1.2, 1.0]), lr=0.0015,
+                                    steps=5000)
+rosen_loss = optim.rosenbrock(rosen_path)
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1.3, 1]})
+plotting.plot_contours(optim.rosenbrock, (-1.6, 1.6), (-0.6, 1.7), ax=axes[0],
+                       levels=np.geomspace(0.01, 300, 14), minimum=[1, 1],
+                       title="Rosenbrock, η = 0.0015, 5000 steps")
+plotting.plot_trajectory(rosen_path, ax=axes[0], marker="", lw=2)
+for t, offset in [(10, (-8, 9)), (100, (-50, -12)), (1000, (8, -12)), (5000, (-60, 4))]:
+    axes[0].annotate(f"t={t}", rosen_path[t], xytext=offset, textcoords="offset points",
+                     fontsize=10, color="tab:red", fontweight="bold")
+    axes[0].plot(*rosen_path[t], "o", color="tab:red", ms=5)
+axes[1].loglog(np.arange(1, len(rosen_loss)), rosen_loss[1:], lw=2)
+axes[1].set(xlabel="step t", ylabel="f", title="Fast into the valley, slow along it")
+plt.show()
+for t in [10, 100, 1000, 5000]:
+    print(f"step {t:>4}: (x, y) = ({rosen_path[t, 0]:.3f}, {rosen_path[t, 1]:.3f})   f = {rosen_loss[t]:.2e}")
+
+# %% [markdown]
+# The first steps fall steeply into the valley (the very first one even overshoots across it and
+# bounces back); then the walk along the nearly flat,
+# curving floor takes thousands of steps. Across the valley the surface is very steep, along it
+# very flat — a huge *local* condition number. A larger $\eta$ would speed up the walk along the
+# floor but overshoot across the valley (try $\eta = 0.003$).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Batch, stochastic and mini-batch gradient descent
+#
+# A training loss is an average over the $N$ training examples,
+#
+# $$
+# L(\theta) = \frac1N \sum_{n=1}^{N} \ell_n(\theta),\qquad
+# \nabla L(\theta) = \frac1N \sum_{n=1}^{N} \nabla \ell_n(\theta),
+# $$
+#
+# so one exact gradient costs $N$ per-example gradient evaluations — 60,000 for MNIST (chapter 6),
+# just to take a single step. Three ways to spend that effort:
+#
+# | method | gradient from | steps per epoch | each step |
+# |---|---|---|---|
+# | **batch** GD | all $N$ examples | 1 | exact, expensive |
+# | **stochastic** GD (SGD) | 1 random example | $N$ | cheap, very noisy |
+# | **mini-batch** GD | $B$ random examples | $\lceil N/B \rceil$ | a compromise |
+#
+# One **epoch** is one pass over the training data. A mini-batch gradient
+# $g_B = \frac1B\sum_{n\in B}\nabla\ell_n$ drawn at random is an *unbiased* estimate of
+# $\nabla L$ (its average over all batches of an epoch is exactly $\nabla L$), and its noise
+# shrinks like $1/\sqrt{B}$. In practice "SGD" usually means the mini-batch version. The library
+# cuts the data into shuffled mini-batches, one epoch per call: `iterate_minibatches` checks its
+# arguments at once (so a mistake is reported where you made it), draws one random permutation,
+# and hands over to a small generator that slices it into batches.
+
+# %%
+course_lib.show_source(optim.iterate_minibatches)
+course_lib.show_source(optim._batches)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A problem to compare them on: linear regression
+#
+# We fit $\hat y = Xw$ with two weights to data from scikit-learn's `make_regression`, under
+# the mean squared error of chapter 1. By the chain rule (chapter 3, a `Linear` layer without
+# bias), $\partial L/\partial w = X^\top\, \partial L/\partial \hat y$:
+
+# %%
+X_reg, y_reg = make_regression(n_samples=256, n_features=2, noise=20.0, random_state=0)
+y_reg = y_reg / y_reg.std()  # targets of size about 1, so the numbers stay readable
+
+
+def loss_and_grad(w, X, y):
+    """Mean squared error of the linear model X @ w, and its gradient with respect to w (2,)."""
+    y_pred = X @ w
+    return losses.mse(y_pred, y), X.T @ losses.mse_grad(y_pred, y)
+
+
+w_best = np.linalg.lstsq(X_reg, y_reg, rcond=None)[0]
+print(f"X: {X_reg.shape}, y: {y_reg.shape}, least-squares weights w* = {np.round(w_best, 4)}")
+
+# %% [markdown]
+# First the noise itself. At $w = 0$ we compare the exact gradient with mini-batch estimates of
+# it, collected over 50 epochs:
+
+# %%
+w0 = np.zeros(2)
+_, full_grad = loss_and_grad(w0, X_reg, y_reg)
+print(f"exact gradient at w = 0: {np.round(full_grad, 3)}")
+for batch_size in [1, 4, 16, 64]:
+    estimates = [loss_and_grad(w0, Xb, yb)[1]
+                 for _ in range(50)
+                 for Xb, yb in optim.iterate_minibatches(X_reg, y_reg, batch_size, rng=rng)]
+    estimates = np.array(estimates)
+    spread = np.linalg.norm(estimates - full_grad, axis=1).mean()
+    print(f"B = {batch_size:>2}: mean of the estimates {np.round(estimates.mean(axis=0), 3)}   "
+          f"typical error |g_B - grad L| = {spread:.3f}")
+
+# %% [markdown]
+# The estimates average to the exact gradient (unbiased) whatever $B$ is, and quadrupling $B$
+# roughly halves their error ($1/\sqrt{B}$; a bit better than that for $B = 64$, a quarter of the
+# whole data set). Now train with each method from $w = 0$ for the same number of
+# epochs — the same number of per-example gradient evaluations — and record the full training
+# loss after every update:
+
+# %%
+def train_linear(batch_size, lr, epochs, rng):
+    """Mini-batch gradient descent on loss_and_grad; returns the path of w and the loss per update."""
+    w = np.zeros(2)
+    path, loss_history = [w.copy()], [loss_and_grad(w, X_reg, y_reg)[0]]
+    for epoch in range(epochs):
+        for Xb, yb in optim.iterate_minibatches(X_reg, y_reg, batch_size, rng=rng):
+            _, grad = loss_and_grad(w, Xb, yb)
+            w -= lr * grad
+            path.append(w.copy())
+            loss_history.append(loss_and_grad(w, X_reg, y_reg)[0])
+    return np.array(path), np.array(loss_history)
+
+
+epochs, lr = 10, 0.02
+runs = {"batch (B = 256)": train_linear(256, lr, epochs, rng),
+        "mini-batch (B = 16)": train_linear(16, lr, epochs, rng),
+        "stochastic (B = 1)": train_linear(1, lr, epochs, rng)}
+best_loss = loss_and_grad(w_best, X_reg, y_reg)[0]
+for name, (path, loss_history) in runs.items():
+    last_epoch = loss_history[-(len(loss_history) - 1) // epochs:]
+    print(f"{name:<20} {len(path) - 1:>4} updates   loss during the last epoch: "
+          f"{last_epoch.min():.4f} to {last_epoch.max():.4f}   (least squares: {best_loss:.4f})")
+
+# %%
+# The MSE of a linear model is a quadratic bowl in w: mean((Xw - y)^2) = ½ wᵀAw - bᵀw + mean(y²)
+# with A = 2XᵀX/N and b = 2Xᵀy/N — so optim.quadratic draws its contour map.
+surface, _ = optim.quadratic(2 * X_reg.T @ X_reg / len(X_reg), 2 * X_reg.T @ y_reg / len(X_reg))
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), gridspec_kw={"width_ratios": [1, 1.1, 1.1]})
+plotting.plot_contours(lambda W: surface(W) + np.mean(y_reg**2), (-0.1, 1.0), (-0.1, 1.0),
+                       ax=axes[0], levels=np.geomspace(0.115, 1.5, 12), minimum=w_best,
+                       title="Paths in weight space")
+colors = {"batch (B = 256)": "tab:blue", "mini-batch (B = 16)": "tab:green",
+          "stochastic (B = 1)": "tab:red"}
+for name, (path, _) in reversed(list(runs.items())):
+    plotting.plot_trajectory(path, ax=axes[0], color=colors[name], marker="",
+                             lw=0.8 if "B = 1)" in name else 2)
+axes[0].set(xlabel="$w_1$", ylabel="$w_2$")
+for name, (path, loss_history) in reversed(list(runs.items())):  # batch GD drawn last, on top
+    updates = np.arange(1, len(loss_history))
+    axes[1].plot(updates, loss_history[1:], color=colors[name], lw=1.5, label=name)
+    axes[2].plot(np.arange(len(loss_history)) * epochs / (len(loss_history) - 1), loss_history,
+                 color=colors[name], lw=1.2, label=name)
+axes[1].set(xscale="log", xlabel="update number (log scale)", ylabel="training loss",
+            title="Per update")
+axes[2].set(xlabel="epochs  (= gradient evaluations / N)", ylabel="training loss",
+            title="Per epoch: equal work")
+for ax in axes[1:]:
+    ax.axhline(best_loss, color="k", ls=":", lw=1, label="least squares")
+    ax.set_ylim(0, 1.05)
+axes[2].legend(fontsize=9)
+fig.suptitle(f"Batch, mini-batch and stochastic gradient descent, η = {lr}, {epochs} epochs")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Read the three panels together:
+# - **left**: batch GD (blue) walks smoothly straight down the bowl, but after 10 epochs it has
+#   made only 10 steps and is still on its way. SGD (red) stumbles about, each step following
+#   one example's opinion, and keeps jittering around the minimum (the star);
+# - **middle**, per update: the exact gradient gives the best step, so batch GD loses the least
+#   per update — but each of its updates costs 256 gradient evaluations;
+# - **right**, per epoch (equal work): SGD makes 256 updates in the time batch GD makes one, so
+#   it is far ahead early on. With a constant learning rate it then hovers above the minimum
+#   (dotted line) at a noise floor. Mini-batches (green) are the compromise: nearly as fast per
+#   epoch, much less noisy — and on real hardware a batch of 16–256 examples costs hardly more
+#   than one example, thanks to vectorised matrix products.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Momentum
+#
+# Back to the narrow valley of section 2, where the steep direction bounces from wall to wall
+# while the shallow direction crawls. **Momentum** (the "heavy ball" method) lets the
+# parameters keep a velocity $v$:
+#
+# $$
+# v_{t+1} = \mu\, v_t - \eta\, \nabla L(\theta_t), \qquad \theta_{t+1} = \theta_t + v_{t+1},
+# \qquad v_0 = 0,
+# $$
+#
+# with $0 \le \mu < 1$ (typically 0.9). Unrolling the recursion,
+# $v_{t+1} = -\eta \sum_{k=0}^{t} \mu^k\, \nabla L(\theta_{t-k})$: the step is an
+# exponentially weighted sum of past gradients.
+# - Where the gradients keep pointing the same way (along the valley), they add up: the step
+#   grows towards $\eta/(1-\mu)$ times the gradient — ten times larger for $\mu = 0.9$.
+# - Where they flip sign every step (across the valley), they cancel, and the zig-zag is damped.
+#
+# With $\mu = 0$ this is plain gradient descent. The library's `SGD` works on anything that has
+# dicts `params` and `grads` with the same keys — a network, a single layer, or the tiny "model"
+# below — and updates the parameters in place:
+
+# %%
+course_lib.show_source(optim.SGD)
+
+
+# %%
+class Point:
+    """The smallest model SGD accepts: one parameter vector x, and its gradient."""
+
+    def __init__(self, x0):
+        self.params = {"x": np.array(x0, dtype=float)}
+        self.grads = {"x": np.zeros_like(self.params["x"])}
+
+
+def run_sgd(grad_fn, x0, optimizer, steps):
+    """Apply `optimizer` to a Point for `steps` steps; return the path, shape (steps + 1, 2)."""
+    point = Point(x0)
+    path = [point.params["x"].copy()]
+    for _ in range(steps):
+        point.grads["x"] = grad_fn(point.params["x"])
+        optimizer.step(point)
+        path.append(point.params["x"].copy())
+    return np.array(path)
+
+
+A_narrow = np.diag([1.0, 20.0])
+f_narrow, grad_narrow = optim.quadratic(A_narrow)
+steps = 60
+runs_momentum = {
+    "plain GD, η = 0.095": run_sgd(grad_narrow, x_start, optim.SGD(lr=0.095), steps),
+    "momentum μ = 0.7, η = 0.03": run_sgd(grad_narrow, x_start, optim.SGD(lr=0.03, momentum=0.7),
+                                          steps),
+}
+path_colors = ["tab:red", "tab:blue"]
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.3), gridspec_kw={"width_ratios": [1.4, 1]})
+plotting.plot_contours(f_narrow, (-5, 1.5), (-2.5, 2.5), ax=axes[0],
+                       levels=np.geomspace(0.05, 60, 12), minimum=[0, 0],
+                       title=f"The narrow valley (κ = 20), {steps} steps each")
+for (name, path), color in zip(runs_momentum.items(), path_colors):
+    plotting.plot_trajectory(path, ax=axes[0], label=name, color=color)
+axes[0].legend(loc="lower right", fontsize=9)
+plotting.plot_descent_losses({name: f_narrow(path) for name, path in runs_momentum.items()},
+                             ax=axes[1], xlabel="step t", ylabel="f(x_t)", title="Loss per step",
+                             colors=path_colors)
+plt.show()
+for name, path in runs_momentum.items():
+    first = int(np.argmax(f_narrow(path) < 1e-3))
+    print(f"{name:<28} first step with f < 1e-3: {first}   f after {steps} steps: "
+          f"{f_narrow(path[-1]):.1e}")
+
+# %% [markdown]
+# Plain gradient descent, even with its best learning rate, bounces across the valley and
+# creeps along it. With momentum the path makes one wide swing, the cross-valley oscillation is
+# gentler and dies out, and the accumulated velocity carries the point along the valley floor:
+# it reaches $f < 10^{-3}$ after 31 steps instead of 53. Theory agrees: with the best constant settings the error shrinks per step by
+# $(\kappa - 1)/(\kappa + 1)$ without momentum but by $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ with it —
+# for $\kappa = 10^4$, $0.9998$ versus $0.98$: a hundred times fewer steps.
+#
+# A hand check of the update with $\eta = 0.1$, $\mu = 0.9$, starting at $\theta = 1$ with
+# gradients $2$ and then $-1$: $v_1 = -0.2$, $\theta_1 = 0.8$; $v_2 = 0.9\cdot(-0.2) - 0.1\cdot(-1)
+# = -0.08$, $\theta_2 = 0.72$ — the second gradient points the other way, but the velocity still
+# carries the parameter forward.
+
+# %%
+hand = Point([1.0])
+sgd_momentum = optim.SGD(lr=0.1, momentum=0.9)
+for g in [2.0, -1.0]:
+    hand.grads["x"] = np.array([g])
+    sgd_momentum.step(hand)
+    print(f"gradient {g:+.1f}: velocity {sgd_momentum.velocity['x'][0]:+.4f}, "
+          f"theta {hand.params['x'][0]:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Gradient descent finds the least-squares solution
+#
+# For linear regression we do not actually need gradient descent: setting the gradient of the
+# MSE to zero gives the **normal equations** $X_1^\top X_1\,\theta = X_1^\top y$ (with $X_1$ the
+# inputs plus a column of ones for the bias), solved directly by `np.linalg.lstsq`. That makes it
+# the perfect test: gradient descent on the same loss must land on the same answer.
+#
+# This time we use the real chapter 3 pieces: a `Linear` layer is the model ($\hat y = XW + b$),
+# `MSELoss` the loss, and `SGD` updates `W` and `b` — no network needed, since a layer also has
+# `params` and `grads` dicts.
+
+# %%
+X_lin, y_lin = make_regression(n_samples=500, n_features=5, noise=10.0, bias=30.0, random_state=1)
+y_lin = (y_lin / y_lin.std())[:, None]  # (N, 1): one output column, as a Linear layer produces
+
+# Closed form: least squares with a column of ones for the bias.
+X1 = np.hstack([X_lin, np.ones((len(X_lin), 1))])
+theta_lstsq = np.linalg.lstsq(X1, y_lin[:, 0], rcond=None)[0]
+sk = LinearRegression().fit(X_lin, y_lin[:, 0])
+print(f"lstsq weights {np.round(theta_lstsq[:-1], 4)}, bias {theta_lstsq[-1]:.4f}")
+print(f"sklearn LinearRegression agrees with lstsq: "
+      f"{np.allclose(np.append(sk.coef_, sk.intercept_), theta_lstsq)}")
+
+# Gradient descent: full batch, 300 steps.
+regressor = layers.Linear(5, 1, rng=rng)
+mse_loss = layers.MSELoss()
+gd = optim.SGD(lr=0.2)
+for step in range(300):
+    loss = mse_loss.forward(regressor.forward(X_lin), y_lin)  # forward + loss
+    regressor.backward(mse_loss.backward())                   # backward: fills regressor.grads
+    gd.step(regressor)                                        # update W and b in place
+theta_gd = np.append(regressor.params["W"][:, 0], regressor.params["b"])
+
+TOLERANCE = 1e-8
+max_diff = np.max(np.abs(theta_gd - theta_lstsq))
+print(f"gradient descent weights {np.round(theta_gd[:-1], 4)}, bias {theta_gd[-1]:.4f}")
+print(f"max |theta_GD - theta_lstsq| < {TOLERANCE:.0e}: {max_diff < TOLERANCE}")
+
+# %% [markdown]
+# After 300 full-batch steps the two agree to better than $10^{-8}$ in every weight — in fact to
+# the last digits of float64 rounding, but $10^{-8}$ is the tolerance we state, a margin that
+# holds on any machine. The bowl is well-conditioned (the features of `make_regression` are
+# independent, so the eigenvalues of the Hessian $2X_1^\top X_1/N$ are all close to 2), the
+# error shrinks by a constant factor each step, and a few hundred steps are plenty.
+#
+# With **mini-batches** and a constant learning rate the story of section 4 repeats: the
+# parameters get close quickly, then jitter around the answer instead of settling on it.
+
+# %%
+regressor_mb = layers.Linear(5, 1, rng=rng)
+sgd = optim.SGD(lr=0.05)
+for epoch in range(30):
+    for Xb, yb in optim.iterate_minibatches(X_lin, y_lin, 25, rng=rng):
+        mse_loss.forward(regressor_mb.forward(Xb), yb)
+        regressor_mb.backward(mse_loss.backward())
+        sgd.step(regressor_mb)
+theta_mb = np.append(regressor_mb.params["W"][:, 0], regressor_mb.params["b"])
+print(f"mini-batch SGD (B = 25, 30 epochs): max |theta - theta_lstsq| = "
+      f"{np.max(np.abs(theta_mb - theta_lstsq)):.1e}")
+
+# %% [markdown]
+# Close (a few thousandths), not exact: to settle, SGD needs a learning rate that *decreases* over
+# time — the schedules of chapter 5.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Training a classifier by hand
+#
+# Everything comes together on a small two-class problem: scikit-learn's `make_moons`, two
+# interleaved half-circles that no straight line can separate. The model is a multi-layer
+# perceptron $2 \to 16 \to 16 \to 2$ with ReLU (chapter 3), the loss softmax cross-entropy
+# (chapter 1), the optimizer `SGD` with momentum (this chapter). The training loop is four lines,
+# repeated for every mini-batch of every epoch:
+#
+# 1. **forward**: scores of the batch;
+# 2. **loss**: one number for how wrong they are;
+# 3. **backward**: gradients of the loss for every weight (backpropagation);
+# 4. **update**: a small step against the gradients.
+#
+# Chapter 5 packs this loop into a `fit` function; here we write it out.
+
+# %%
+X_moons, y_moons = make_moons(n_samples=400, noise=0.2, random_state=0)
+X_train, y_train = X_moons[:300], y_moons[:300]
+X_test, y_test = X_moons[300:], y_moons[300:]
+
+model = MLP([2, 16, 16, 2], activation="relu", rng=rng)
+loss_fn = layers.SoftmaxCrossEntropy()
+optimizer = optim.SGD(lr=0.1, momentum=0.9)
+
+xx, yy, grid = plotting.decision_grid(X_train)
+snapshot_steps = {0, 3, 10, 25, 50, 100, 250}
+snapshots, epoch_losses = [], []
+step = 0
+for epoch in range(60):
+    for X_batch, y_batch in optim.iterate_minibatches(X_train, y_train, 32, rng=rng):
+        if step in snapshot_steps:  # remember the model's view of the plane at this moment
+            accuracy = np.mean(model.predict(X_train) == y_train)
+            snapshots.append((f"step {step}: train acc {accuracy:.0%}", model.forward(grid)))
+        scores = model.forward(X_batch)              # 1. forward
+        loss = loss_fn.forward(scores, y_batch)      # 2. loss
+        model.backward(loss_fn.backward())           # 3. backward
+        optimizer.step(model)                        # 4. update
+        step += 1
+    epoch_losses.append(loss_fn.forward(model.forward(X_train), y_train))
+
+train_acc = np.mean(model.predict(X_train) == y_train)
+snapshots.append((f"step {step} (end): train acc {train_acc:.0%}", model.forward(grid)))
+test_acc = np.mean(model.predict(X_test) == y_test)
+print(f"{step} updates in 60 epochs; training loss {epoch_losses[0]:.3f} after epoch 1, "
+      f"{epoch_losses[-1]:.3f} after epoch 60")
+print(f"accuracy: train {train_acc:.1%}, test {test_acc:.1%} (100 held-out points)")
+
+# %%
+plotting.plot_decision_boundary_steps(xx, yy, snapshots, X_train, y_train, ncols=4)
+plt.show()
+
+# %% [markdown]
+# At step 0 the randomly initialised network calls almost the whole plane red (class 1): 50 %
+# accuracy, no boundary through the data at all. Three updates later a boundary has appeared and
+# splits the moons roughly; by step 25 it is a bent line, and over the next few hundred steps it
+# wraps around the tips of the moons. Every change you see was made by the four-line loop above:
+# forward, loss, backward, update. The shading is the predicted probability of class 1 (red),
+# and the black line is where it crosses 0.5.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - Gradient descent repeats $\theta \leftarrow \theta - \eta\nabla L(\theta)$; for a small enough
+#   learning rate $\eta$ each step lowers the loss, and steps shrink near a minimum as the slope
+#   flattens. It finds a *local* minimum — where you start matters.
+# - On a quadratic bowl each eigen-direction shrinks by $|1 - \eta\lambda_i|$; the condition
+#   number $\kappa = \lambda_{\max}/\lambda_{\min}$ sets the speed, $(\kappa-1)/(\kappa+1)$ per step at
+#   best. Ill-conditioned problems zig-zag across narrow valleys and crawl along them
+#   (Rosenbrock's curved valley too).
+# - The gradient of an average loss can be estimated from a random mini-batch: unbiased, with
+#   noise $\propto 1/\sqrt{B}$. Batch GD makes the best steps, SGD the cheapest; mini-batches are
+#   the practical compromise. With a constant $\eta$, SGD hovers at a noise floor.
+# - Momentum $v \leftarrow \mu v - \eta g,\ \theta \leftarrow \theta + v$ accumulates consistent
+#   gradients and cancels oscillating ones, straightening the zig-zag.
+# - On linear regression, gradient descent reaches the closed-form least-squares solution (here
+#   to better than $10^{-8}$).
+# - Training a network is a loop: forward, loss, backward, update — with `SGD.step` doing the
+#   update for every parameter.
+#
+# **Next:** chapter 5 studies the one number we have been choosing by hand — the learning rate:
+# when it is too small, too large, exactly when gradient descent diverges, and how to change it
+# during training.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+#
+# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
+# copy those lines hold a placeholder), then run the cell: `check` tells you whether it passes or
+# gives a hint.
+#
+# ### Exercise 4.1 — one gradient-descent step
+# Write `gd_step(p, g, lr)` returning the parameters after one gradient-descent step, for
+# parameters `p` and gradient `g` (arrays of the same shape) and learning rate `lr`.
+
+# %%
+def gd_step(p, g, lr):
+    ### BEGIN SOLUTION
+    return p - lr * g
+    ### END SOLUTION
+
+
+check("4.1", gd_step)
+
+# %% [markdown]
+# ### Exercise 4.2 — the momentum update
+# Write `momentum_step(p, v, g, lr, momentum)` returning the pair `(p_new, v_new)` of the momentum
+# method of section 5 (do not use `optim.SGD`).
+
+# %%
+def momentum_step(p, v, g, lr, momentum):
+    ### BEGIN SOLUTION
+    v_new = momentum * v - lr * g
+    return p + v_new, v_new
+    ### END SOLUTION
+
+
+check("4.2", momentum_step)
+
+# %% [markdown]
+# ### Exercise 4.3 — how many mini-batches?
+# Write `num_batches(n, batch_size)` returning how many mini-batches `iterate_minibatches` yields
+# per epoch for `n` examples — an `int`. How many updates does one epoch of MNIST's 60,000 images
+# take with `batch_size=64`?
+
+# %%
+def num_batches(n, batch_size):
+    ### BEGIN SOLUTION
+    return -(-n // batch_size)
+    ### END SOLUTION
+
+
+check("4.3", num_batches)
+
+# %% [markdown]
+# ### Exercise 4.4 — least squares in closed form
+# Write `least_squares(X, y)` for inputs `X` `(N, d)` and targets `y` `(N,)`, returning the pair
+# `(w, b)` — weights `(d,)` and bias (a number) — that minimise the mean squared error of
+# `X @ w + b`. Hint: add a column of ones to `X` and use `np.linalg.lstsq`.
+
+# %%
+def least_squares(X, y):
+    ### BEGIN SOLUTION
+    X1 = np.hstack([X, np.ones((len(X), 1))])
+    theta = np.linalg.lstsq(X1, y, rcond=None)[0]
+    return theta[:-1], theta[-1]
+    ### END SOLUTION
+
+
+check("4.4", least_squares)
+
+# %% [markdown]
+# **Going further (no check):** in section 7, replace `optim.SGD(lr=0.1, momentum=0.9)` by plain
+# `optim.SGD(lr=0.1)`. How many more epochs does the classifier need to reach the same training
+# loss? And what happens to the 2-D paths of section 5 with `momentum=0.95`?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Glossary
+#
+# | English | 日本語 | meaning here |
+# |---|---|---|
+# | gradient descent | 勾配降下法 | repeat $\theta \leftarrow \theta - \eta\nabla L(\theta)$ |
+# | learning rate | 学習率 | the step size $\eta$ |
+# | update rule | 更新式 | the formula that computes the new parameters |
+# | loss surface | 損失曲面 | the loss as a function of the parameters, drawn as a landscape |
+# | contour line | 等高線 | a line of equal loss on the map of a loss surface |
+# | local minimum / global minimum | 局所最小値 / 大域的最小値 | lowest point nearby / lowest point overall |
+# | Hessian | ヘッセ行列 | the matrix of second derivatives; $A$ for a quadratic |
+# | eigenvalue | 固有値 | the curvature $\lambda_i$ along one principal direction |
+# | condition number | 条件数 | $\kappa = \lambda_{\max}/\lambda_{\min}$: how elongated the valley is |
+# | convergence | 収束 | the parameters settling at a minimum |
+# | batch gradient descent | バッチ勾配降下法 | each step uses the gradient over all examples |
+# | stochastic gradient descent (SGD) | 確率的勾配降下法 | each step uses one (or a few) random examples |
+# | mini-batch | ミニバッチ | a small random subset of the training data |
+# | batch size | バッチサイズ | the number $B$ of examples per mini-batch |
+# | epoch | エポック | one pass over the whole training set |
+# | momentum | モーメンタム（慣性項） | keeping a velocity that accumulates past gradients |
+# | least squares | 最小二乗法 | minimising the sum of squared errors |
+# | closed-form solution | 閉形式解（解析解） | an answer given by a formula, without iterating |
+# | normal equations | 正規方程式 | $X^\top X\theta = X^\top y$, the least-squares condition |
+# | decision boundary | 決定境界 | where a classifier switches from one class to the other |
+# | training loop | 学習ループ | forward, loss, backward, update — repeated |
+#
+# **Next chapter:** [Chapter 5 — The learning rate](05_learning_rate.ipynb)

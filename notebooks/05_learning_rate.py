@@ -1,0 +1,605 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Chapter 5 — The learning rate: how big a step?
+#
+# **What you will learn**
+# - what a learning rate that is too small, good, too large or diverging looks like — on a
+#   quadratic bowl and on a real network;
+# - why gradient descent on a quadratic converges exactly when $0 < \eta < 2/\lambda_{\max}$,
+#   derived from the eigen-decomposition of the Hessian — and experiments that land right on it;
+# - learning-rate schedules: step decay, exponential decay, cosine annealing and warm-up;
+# - the LR range test, a quick way to choose a rate for a new problem;
+# - a training loop, `fit`, that records a `History` and stops with `TrainingDiverged` when the
+#   rate is too large.
+#
+# **What you need**: chapters 1–4 (loss functions, the chain rule, backpropagation, gradient
+# descent). A little linear algebra: eigenvalues and eigenvectors of a symmetric matrix.
+#
+# **Recap — chapter 4.** Gradient descent repeats $\theta \leftarrow \theta - \eta\,\nabla L(\theta)$.
+# On a quadratic bowl every eigen-direction shrinks by a factor $|1 - \eta\lambda_i|$ per step, so an
+# elongated (ill-conditioned) bowl makes it zig-zag; mini-batches make each step cheaper but noisy,
+# and momentum smooths the path. Every run in chapter 4 used a learning rate $\eta$ picked by hand.
+# This chapter is about that one number: what goes wrong when it is off, where exactly the
+# boundary between learning and blowing up lies, and how to pick and change it.
+
+# %%
+# Running on Google Colab? Install the course library first (this does nothing anywhere else).
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "git+https://github.com/backprop-from-zero/backprop-from-zero"], check=True)
+
+# %%
+# %matplotlib inline
+import copy
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_digits
+
+import course_lib
+from course_lib import plotting, schedules, training
+from course_lib.exercises import check
+from course_lib.layers import SoftmaxCrossEntropy
+from course_lib.network import MLP
+from course_lib.optim import SGD, gradient_descent
+from course_lib.schedules import critical_learning_rate
+from course_lib.training import TrainingDiverged, evaluate, fit
+
+rng = course_lib.setup_notebook(seed=0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Four learning rates on a bowl
+#
+# Take the quadratic bowl $f(x) = \tfrac12 x^\top H x$ in two dimensions, with its minimum at
+# $x^* = 0$. Its **Hessian** (the matrix of second derivatives) $H$ has eigenvalues 10 and 1, and
+# its axes are turned by 30°: the bowl is steep in one direction and shallow in the other.
+# We start gradient descent at the same point with four learning rates and take 20 steps each.
+
+# %%
+theta = np.pi / 6
+R = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+H = R @ np.diag([10.0, 1.0]) @ R.T  # eigenvalues 10 and 1, eigenvectors = columns of R
+x0 = np.array([-2.0, 2.5])
+print("H =")
+print(np.round(H, 4))
+
+four_rates = [0.02, 0.1, 0.19, 0.21]
+fig, axes = plotting.plot_quadratic_grid(
+    H, x0, four_rates, steps=20,
+    titles=[f"{name}: η = {lr}" for name, lr in
+            zip(["too small", "good", "too large", "diverging"], four_rates)])
+plt.show()
+
+# %% [markdown]
+# - **Too small** ($\eta = 0.02$): every step goes the right way, but after 20 steps we are still far
+#   from the minimum — wasted computation.
+# - **Good** ($\eta = 0.1$): straight down the steep direction, then along the valley floor.
+# - **Too large** ($\eta = 0.19$): each step overshoots the valley floor and lands on the other
+#   side; the zig-zag still shrinks, slowly.
+# - **Diverging** ($\eta = 0.21$): the overshoot is larger than the distance we started with: every
+#   step lands further up the opposite wall, and the path leaves the picture.
+#
+# Between 0.19 and 0.21 lies a sharp boundary. How far from the minimum does each run end?
+
+# %%
+for lr in four_rates:
+    end = gradient_descent(lambda x: H @ x, x0, lr, 20)[-1]
+    print(f"η = {lr:<5}  distance to the minimum after 20 steps: {np.linalg.norm(end):8.4f}"
+          f"   (start: {np.linalg.norm(x0):.4f})")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. The theory: converge iff $\eta < 2/\lambda_{\max}$
+#
+# **Intuition.** In the steep direction the slope is large, so a step of the same $\eta$ moves far.
+# Once the move is more than *twice* the distance to the valley floor, we land higher than we
+# started — and the next step is even longer. The steepest direction sets the limit.
+#
+# **Derivation.** Write the error $e_t = x_t - x^*$. The gradient of
+# $f(x) = \tfrac12 (x - x^*)^\top H (x - x^*)$ is $\nabla f(x) = H(x - x^*) = H e$, so one step gives
+#
+# $$
+# e_{t+1} = e_t - \eta H e_t = (I - \eta H)\, e_t
+# \qquad\Longrightarrow\qquad e_t = (I - \eta H)^t\, e_0 .
+# $$
+#
+# $H$ is symmetric, so it has an orthonormal basis of eigenvectors: $H = Q \Lambda Q^\top$ with
+# $Q^\top Q = I$ and $\Lambda = \mathrm{diag}(\lambda_1, \dots, \lambda_d)$. In that basis the
+# coordinates $c_t = Q^\top e_t$ do not mix:
+#
+# $$
+# c_{t+1} = Q^\top (I - \eta Q \Lambda Q^\top) e_t = (I - \eta \Lambda)\, c_t
+# \qquad\Longrightarrow\qquad c_{t,i} = (1 - \eta\lambda_i)^t\, c_{0,i} .
+# $$
+#
+# Each eigen-direction is multiplied by its own **contraction factor** $1 - \eta\lambda_i$ at every
+# step. It shrinks to zero iff $|1 - \eta\lambda_i| < 1$, i.e. $0 < \eta\lambda_i < 2$. For every
+# direction at once (with all $\lambda_i > 0$):
+#
+# $$
+# \boxed{\;0 < \eta < \frac{2}{\lambda_{\max}}\;}
+# $$
+#
+# The right-hand side is the **critical learning rate**. Between $1/\lambda_{\max}$ and
+# $2/\lambda_{\max}$ the factor of the steepest direction is negative: the error changes sign at
+# every step — the zig-zag of "too large". The slowest direction shrinks by $1 - \eta\lambda_{\min}$,
+# so the best constant rate balances the two ends, $\eta^* = 2/(\lambda_{\min} + \lambda_{\max})$.
+#
+# **Why this matters for networks.** Near a minimum, any smooth loss looks like a quadratic whose
+# Hessian is the matrix of second derivatives of the loss with respect to the weights. The same
+# limit holds there: the sharpest direction of the loss surface decides how large $\eta$ can be.
+#
+# The library computes the critical rate from the eigenvalues (`eigvalsh` is the eigen-solver for
+# symmetric matrices; it returns the eigenvalues in ascending order):
+
+# %%
+course_lib.show_source(critical_learning_rate)
+
+# %%
+lams = np.linalg.eigvalsh(H)
+crit = critical_learning_rate(H)
+print(f"eigenvalues of H: {np.array2string(lams, precision=4)}")
+print(f"critical rate 2/λ_max = {crit:.4f}")
+print(f"best constant rate 2/(λ_min + λ_max) = {2 / (lams[0] + lams[-1]):.4f}")
+
+# %% [markdown]
+# The contraction factor $|1 - \eta\lambda|$ of each direction as a function of $\eta$: each curve
+# dips to 0 at $\eta = 1/\lambda$ and climbs back to 1 at $\eta = 2/\lambda$. Past the dashed line the
+# steep direction's factor exceeds 1 and gradient descent diverges.
+
+# %%
+plotting.plot_contraction_factors(H)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Just below and just above
+#
+# If the theory is exact, 1 % on either side of $2/\lambda_{\max}$ must make the difference between
+# converging and diverging. Here are both runs, 300 steps each, on the same figure:
+
+# %%
+near = [0.99 * crit, 1.01 * crit]
+plotting.plot_distance_to_minimum(H, x0, near, steps=300,
+                                  labels=[f"η = 0.99 · 2/λmax = {near[0]:.4f}",
+                                          f"η = 1.01 · 2/λmax = {near[1]:.4f}"])
+plt.show()
+
+# %% [markdown]
+# Below the line the steep direction shrinks by $|1 - 0.99 \cdot 2| = 0.98$ per step, above it grows by
+# $1.02$ per step: after 300 steps that is $0.98^{300} \approx 0.002$ against $1.02^{300} \approx 380$.
+#
+# ### Measuring the critical rate
+#
+# Now forget the formula and *measure* the boundary on a random 5-dimensional bowl: run gradient
+# descent for 5,000 steps and call the rate "converging" if it ends nearer the minimum than it
+# started. It converges at a small rate and diverges at a large one, so the boundary lies in
+# between: halve the interval 30 times (bisection).
+
+# %%
+Q, _ = np.linalg.qr(rng.normal(size=(5, 5)))           # a random orthonormal basis
+H5 = Q @ np.diag(rng.uniform(0.5, 8.0, size=5)) @ Q.T   # random symmetric positive-definite
+x5 = rng.normal(size=5)
+
+
+def converges(hessian, x_start, lr, steps=5000):
+    """Does gradient descent end closer to the minimum (0) than it started? (False for inf/NaN.)"""
+    end = gradient_descent(lambda x: hessian @ x, x_start, lr, steps)[-1]
+    return bool(np.max(np.abs(end)) < np.max(np.abs(x_start)))
+
+
+lo, hi = 0.001, 10.0
+print(f"converges at η = {lo}: {converges(H5, x5, lo)};  at η = {hi}: {converges(H5, x5, hi)}")
+for _ in range(30):
+    mid = (lo + hi) / 2
+    if converges(H5, x5, mid):
+        lo = mid
+    else:
+        hi = mid
+measured = (lo + hi) / 2
+theory = critical_learning_rate(H5)
+print(f"eigenvalues of H5: {np.array2string(np.linalg.eigvalsh(H5), precision=4)}")
+print(f"theory    2/λ_max = {theory:.5f}")
+print(f"measured (bisection on real runs) = {measured:.5f}")
+print(f"agree within 0.1 %: {abs(measured / theory - 1) < 1e-3}")
+
+# %% [markdown]
+# The experiment lands on the formula. (The tiny remaining gap is real: just above $2/\lambda_{\max}$
+# the steep direction grows so slowly that 5,000 steps are not enough to overtake the shrinking of
+# the others; with more steps the measured value creeps down to the theoretical one.)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. The same four regimes on a network
+#
+# A network's loss is not a quadratic, but it behaves the same way. We train a small MLP
+# (64 → 32 → 10, ReLU) to recognise the 8×8 handwritten digits of scikit-learn's `load_digits`
+# (1,797 images), with mini-batches of 32, for 10 epochs, at learning rates spread over five
+# orders of magnitude. The training loop is the library's `fit` (section 4 shows it): forward,
+# loss, backward, update, for every mini-batch.
+
+# %%
+X_digits, y_digits = load_digits(return_X_y=True)
+X_digits = X_digits / 16.0                      # pixel values 0..16 -> 0..1
+order = rng.permutation(len(X_digits))
+train, val = order[:1297], order[1297:]
+X_train, y_train = X_digits[train], y_digits[train]
+X_val, y_val = X_digits[val], y_digits[val]
+loss = SoftmaxCrossEntropy()
+print(f"train {X_train.shape}, validation {X_val.shape}, classes {np.unique(y_digits).size}")
+
+# %%
+grid = [0.003, 0.03, 0.3, 3.0, 100.0]
+curves, models = {}, {}
+for lr in grid:
+    model = models[lr] = MLP([64, 32, 10], rng=rng)
+    try:
+        history = fit(model, loss, SGD(lr), X_train, y_train, epochs=10, batch_size=32, rng=rng,
+                      validation=(X_val, y_val), progress=False)
+        curves[f"η = {lr:g}"] = history.step_loss
+        print(f"η = {lr:<6g} final training loss {history.train_loss[-1]:.2f}, "
+              f"validation accuracy {history.val_accuracy[-1]:.0%}")
+    except TrainingDiverged as err:
+        curves[f"η = {lr:g} (diverged)"] = err.history.step_loss
+        print(f"η = {lr:<6g} diverged at step {err.step}")
+
+ax = plotting.plot_loss_curves(curves, ylim=(0.05, 20))
+ax.axhline(np.log(10), color="0.5", ls=":", lw=1)
+ax.text(ax.get_xlim()[1], np.log(10), "chance: log 10 ", ha="right", va="bottom", color="0.4")
+ax.set_title("MLP on digits: training loss for five learning rates")
+plt.show()
+
+# %% [markdown]
+# - $\eta = 0.003$ is **too small**: ten epochs in, the loss has only crept from its starting
+#   value $\log 10 \approx 2.3$ (a uniform guess over 10 classes) to about 2.1.
+# - $\eta = 0.03$ learns, slowly; $\eta = 0.3$ is **good**: the loss falls fast and keeps falling.
+# - $\eta = 3$ is **too large**: after a jump the loss settles at $\log 10$ — the network predicts
+#   the same probabilities for every image. The huge first steps pushed most ReLU units into the
+#   region where they output 0 for every input ("dead" units, whose gradient is 0 for ever).
+#   It did not blow up, but it will never learn.
+# - $\eta = 100$ **diverges**: the loss explodes within a few steps and leaves the plot (✕).
+#   `fit` noticed and stopped.
+#
+# **Check the "dead units" explanation.** A ReLU unit is dead when its input is negative for
+# every example, so it outputs 0 for all of them:
+
+# %%
+def dead_fraction(model, X):
+    """Fraction of the first hidden layer's ReLU units that output 0 for every row of X."""
+    hidden = model.layers[1].forward(model.layers[0].forward(X))  # Linear, then ReLU
+    return float(np.mean(np.all(hidden == 0, axis=0)))
+
+
+for lr in (0.3, 3.0):
+    print(f"η = {lr}: {dead_fraction(models[lr], X_train):.0%} of the 32 hidden units are dead")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. The training loop, and divergence caught
+#
+# From now on (and in chapter 6) the four steps live in one function, `fit`. Before every step it
+# asks the **schedule** (section 5) for the learning rate; it checks the loss at every step and the
+# weights at the end of every epoch, and records everything in a `History`:
+
+# %%
+course_lib.show_source(fit)
+
+# %% [markdown]
+# A diverging run must never hand back a model full of NaN as if nothing happened. Instead
+# `fit` raises `TrainingDiverged`, saying where and at which rate — and suggesting what to do:
+
+# %% tags=["raises-exception"]
+model = MLP([64, 32, 10], rng=rng)
+fit(model, loss, SGD(100.0), X_train, y_train, epochs=5, batch_size=32, rng=rng)
+
+# %% [markdown]
+# The exception also carries the details, and the history up to the failure (that is how the
+# diverged curve in section 3 was drawn):
+
+# %%
+try:
+    fit(MLP([64, 32, 10], rng=rng), loss, SGD(100.0), X_train, y_train, epochs=5, batch_size=32,
+        rng=rng, progress=False)
+except TrainingDiverged as err:
+    print(f"epoch {err.epoch}, step {err.step}, learning rate {err.lr:g}")
+    print("losses up to the failure:", ", ".join(f"{v:.4g}" for v in err.history.step_loss))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Schedules: changing the rate during training
+#
+# One rate for the whole run is a compromise: early on, far from a minimum, large steps make fast
+# progress; late, near a minimum, the noise of mini-batch gradients keeps a large rate bouncing
+# around (chapter 4's noise floor) and smaller steps settle lower. A **learning-rate schedule**
+# $\eta_t$ makes the rate a function of the step $t$:
+#
+# | schedule | $\eta_t$ |
+# |---|---|
+# | constant | $\eta_0$ |
+# | step decay | $\eta_0 \cdot \text{drop}^{\lfloor t / \text{every} \rfloor}$ |
+# | exponential decay | $\eta_0\, \gamma^{t}$ |
+# | cosine annealing | $\eta_{\min} + (\eta_0 - \eta_{\min})\,\tfrac12\big(1 + \cos(\pi \min(t, T)/T)\big)$ |
+# | warm-up | $\eta_{\text{target}} \cdot (t+1)/(w+1)$ for the first $w$ steps, then the wrapped schedule |
+#
+# **Warm-up** does the opposite of decay at the very beginning: it starts small and ramps up.
+# A fresh network sits on a steep, chaotic part of the loss surface where a large rate does harm
+# (we just saw dead ReLU units); a few small steps first bring it to calmer ground.
+# Each schedule is a small function of the step:
+
+# %%
+course_lib.show_source(schedules.cosine_annealing)
+course_lib.show_source(schedules.warmup)
+
+# %%
+epochs = 15
+steps_per_epoch = math.ceil(len(X_train) / 32)
+total = epochs * steps_per_epoch
+lr0 = 1.5
+candidates = {
+    "constant": schedules.constant(lr0),
+    "step decay (×0.5 every 4 epochs)": schedules.step_decay(lr0, 0.5, 4 * steps_per_epoch),
+    "cosine annealing": schedules.cosine_annealing(lr0, total),
+    "warm-up (2 epochs) + cosine": schedules.warmup(schedules.cosine_annealing(lr0, total),
+                                                    2 * steps_per_epoch),
+}
+for name, schedule in candidates.items():
+    print(f"{name:34s} η at steps 0, 50, 200, {total - 1}: "
+          + ", ".join(f"{schedule(t):.3f}" for t in (0, 50, 200, total - 1)))
+ax = plotting.plot_schedules(candidates, total)
+for epoch in range(1, epochs):
+    ax.axvline(epoch * steps_per_epoch, color="0.9", lw=0.6, zorder=0)
+ax.set_title(f"{total} steps = {epochs} epochs × {steps_per_epoch} mini-batches (thin lines: epochs)")
+plt.show()
+
+# %% [markdown]
+# A peak rate of 1.5 is bold for this network: section 3 showed that 3 kills it. To compare the
+# schedules fairly, every run starts from **the same initial weights** and sees **the same
+# mini-batches**; only the schedule differs. (`fit` sets `optimizer.lr = schedule(step)` before
+# every step.)
+
+# %%
+initial_model = MLP([64, 32, 10], rng=rng)
+batch_seed = int(rng.integers(2**31))
+schedule_curves = {}
+for name, schedule in candidates.items():
+    model = copy.deepcopy(initial_model)
+    history = fit(model, loss, SGD(lr0), X_train, y_train, epochs=epochs, batch_size=32,
+                  rng=np.random.default_rng(batch_seed), schedule=schedule,
+                  validation=(X_val, y_val), progress=False)
+    schedule_curves[name] = history.step_loss
+    print(f"{name:34s} final training loss {history.train_loss[-1]:.3f}, "
+          f"validation accuracy {history.val_accuracy[-1]:.1%}")
+
+ax = plotting.plot_loss_curves(schedule_curves)
+ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=2, fontsize=9, frameon=False)
+ax.set_title(f"same network, same batches, peak η = {lr0}", pad=48)
+plt.show()
+
+# %% [markdown]
+# With the full rate from step 0 the first few updates do the damage (units die in the first
+# epoch); decaying the rate later cannot undo it, though step decay and cosine annealing recover
+# part of the way as their rates drop. Warm-up spends two epochs climbing to 1.5, by which time the
+# network has moved somewhere it can take such steps, and then anneals down to a low final loss.
+# With a safe peak rate (try `lr0 = 0.3`) all four work and the differences are small:
+# schedules matter most when you push the rate to its limit — which is where training is fastest.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. The LR range test: choosing a rate for a new problem
+#
+# For a network we do not know $\lambda_{\max}$ of the Hessian. A cheap experiment stands in for it
+# (Leslie Smith's **LR range test**): train a throw-away copy of the model for a hundred or so
+# mini-batches while the rate grows exponentially from tiny to huge, and record the loss at each
+# step. At first nothing happens (too small), then the loss falls faster and faster, then it
+# bottoms out and explodes (too large). A good rate is where the smoothed loss falls fastest — or,
+# more cautiously, a tenth of the rate at the minimum.
+
+# %%
+course_lib.show_source(schedules.lr_range_test)
+
+# %%
+lrs, range_losses = schedules.lr_range_test(
+    lambda: MLP([64, 32, 10], rng=rng), loss, X_train, y_train, rng=rng,
+    lr_min=1e-4, lr_max=100.0, num_steps=150, batch_size=32)
+chosen = schedules.suggest_learning_rate(lrs, range_losses)
+cautious = schedules.suggest_learning_rate(lrs, range_losses, rule="min/10")
+print(f"{len(lrs)} steps, stopped at η = {lrs[-1]:.3g} (the loss exploded)")
+print(f"steepest descent of the smoothed loss at η = {chosen:.3g};  a tenth of the minimum: {cautious:.3g}")
+
+ax = plotting.plot_lr_range_test(lrs, range_losses, suggested=chosen)
+ax.set_title("LR range test: MLP on digits")
+plt.show()
+
+# %% [markdown]
+# The chosen rate sits where the curve is steepest, safely below where it turns up. It agrees with
+# section 3, where 0.3 was good and 3 was too large. Now train a fresh model with it. With
+# `progress=True` (the default) `fit` prints one line per epoch:
+
+# %%
+model = MLP([64, 32, 10], rng=rng)
+history = fit(model, loss, SGD(chosen), X_train, y_train, epochs=10, batch_size=32, rng=rng,
+              validation=(X_val, y_val))
+print(history)
+print(f"validation accuracy: {evaluate(model, X_val, y_val):.1%}")
+
+# %%
+axes = plotting.plot_history(history)
+axes[0].set_title("loss per epoch")
+axes[1].set_title("accuracy per epoch")
+plt.show()
+
+# %% [markdown]
+# The training accuracy is measured on each mini-batch as it is seen, during the epoch (no extra
+# pass over the data), so in the first epoch it lags behind the validation accuracy, which is
+# measured with the weights at the end of the epoch.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Try it: a slider for the learning rate
+#
+# Move the slider (a logarithmic scale) and watch the path on the bowl of section 1 change from
+# creeping, to smooth, to zig-zag, to flying off once $\eta$ passes $2/\lambda_{\max} = 0.2$.
+# (The slider needs a live Jupyter kernel; the static figure below tells the same story.) The
+# cell draws the figure once and shows it through a *display handle*; whenever the slider moves,
+# `redraw` draws the new run on the same axes and updates that display in place.
+
+# %%
+import ipywidgets as widgets
+from IPython.display import display
+
+slider = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=-0.5, step=0.02, description="η")
+fig, ax = plt.subplots(figsize=(4.5, 4.5))
+plotting.plot_quadratic_descent(H, x0, slider.value, steps=20, ax=ax)
+plt.close(fig)  # not shown at the end of the cell: the display below shows it and is redrawn
+
+
+def redraw(change):
+    """Called by the slider whenever its value changes: draw the run again, in place."""
+    ax.clear()
+    plotting.plot_quadratic_descent(H, x0, change["new"], steps=20, ax=ax)
+    view.update(fig)
+
+
+slider.observe(redraw, names="value")
+display(slider)
+view = display(fig, display_id=True)
+
+# %% [markdown]
+# **The same story without a kernel:** eight rates from $0.005$ to $0.21$, as fractions of the
+# critical rate.
+
+# %%
+static_rates = crit * np.array([0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98, 1.05])
+fig, axes = plotting.plot_quadratic_grid(H, x0, static_rates, steps=20, ncols=4,
+                                         titles=[f"η = {lr:.3g}" for lr in static_rates])
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - A learning rate that is **too small** wastes steps; a **good** one descends fast; a **too
+#   large** one overshoots and zig-zags (or, in a network, kills units and gets stuck); beyond a
+#   sharp boundary the run **diverges**.
+# - On a quadratic with Hessian $H = Q\Lambda Q^\top$, each eigen-direction is multiplied by
+#   $1 - \eta\lambda_i$ per step, so gradient descent converges iff $0 < \eta < 2/\lambda_{\max}$
+#   (`critical_learning_rate`). Runs at $0.99\times$ converge, at $1.01\times$ diverge, and a
+#   bisection on real runs measures the same boundary.
+# - Near a minimum a network's loss is locally quadratic: the sharpest direction limits the rate.
+# - Schedules (`step_decay`, `exponential_decay`, `cosine_annealing`) lower the rate during
+#   training; `warmup` ramps it up first, which lets a network survive a peak rate that would
+#   otherwise wreck it.
+# - The LR range test (`lr_range_test` + `suggest_learning_rate`) finds a good rate in one short run.
+# - `fit` runs the loop, records a `History`, and raises `TrainingDiverged` — naming the epoch, step
+#   and rate — instead of returning NaN weights.
+#
+# **Next:** chapter 6 puts everything together on MNIST: 784 pixels, 10 digits, and `fit`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercises
+#
+# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
+# copy that part is empty), run the cell, and read the verdict of `check`.
+
+# %% [markdown]
+# ### Exercise 5.1 — the critical rate of a Hessian
+# Write `my_critical_rate(H)` returning the largest learning rate for which gradient descent on
+# $\tfrac12 x^\top H x$ converges, for a symmetric positive-definite `H`. Hint: `np.linalg.eigvalsh`.
+
+# %%
+def my_critical_rate(H):
+    ### BEGIN SOLUTION
+    return 2.0 / np.linalg.eigvalsh(H)[-1]
+    ### END SOLUTION
+
+
+check("5.1", my_critical_rate)
+
+# %% [markdown]
+# ### Exercise 5.2 — the contraction factor of each eigen-direction
+# Write `contraction_factors(H, lr)` returning the array of factors $1 - \eta\lambda_i$ by which one
+# gradient-descent step multiplies the error along each eigenvector, in the order of
+# `np.linalg.eigvalsh` (smallest eigenvalue first). Keep the sign. Which factor decides convergence?
+
+# %%
+def contraction_factors(H, lr):
+    ### BEGIN SOLUTION
+    return 1.0 - lr * np.linalg.eigvalsh(H)
+    ### END SOLUTION
+
+
+check("5.2", contraction_factors)
+
+# %% [markdown]
+# ### Exercise 5.3 — a step-decay schedule
+# Write `my_step_decay(lr0, drop, every)` returning a *function* `schedule(step) -> lr` that keeps
+# `lr0` for steps `0 … every-1`, then multiplies the rate by `drop` every `every` steps.
+
+# %%
+def my_step_decay(lr0, drop, every):
+    ### BEGIN SOLUTION
+    def schedule(step):
+        return lr0 * drop ** (step // every)
+
+    return schedule
+    ### END SOLUTION
+
+
+check("5.3", my_step_decay)
+
+# %% [markdown]
+# ### Exercise 5.4 — gradient descent in closed form
+# Section 2 showed $e_t = (I - \eta H)^t e_0$. Write `gd_closed_form(H, x0, lr, t)` returning $x_t$
+# (minimum at 0) **without a loop over steps**: diagonalise $H = Q\Lambda Q^\top$ with
+# `np.linalg.eigh`, scale each coordinate $Q^\top x_0$ by $(1 - \eta\lambda_i)^t$, and rotate back.
+
+# %%
+def gd_closed_form(H, x0, lr, t):
+    ### BEGIN SOLUTION
+    lam, Q = np.linalg.eigh(H)
+    return Q @ ((1.0 - lr * lam) ** t * (Q.T @ x0))
+    ### END SOLUTION
+
+
+check("5.4", gd_closed_form)
+
+# %% [markdown]
+# **Going further (no check):** repeat the bisection of section 2 with 200 and with 20,000 steps
+# instead of 2,000. How does the measured critical rate move, and why? Then run an LR range test
+# with `momentum=0.9`: does the suggested rate go up or down?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Glossary
+#
+# | English | 日本語 | meaning here |
+# |---|---|---|
+# | learning rate | 学習率 | the step size $\eta$ in $\theta \leftarrow \theta - \eta\nabla L$ |
+# | learning-rate schedule | 学習率スケジュール | a rule $t \mapsto \eta_t$ that changes the rate during training |
+# | convergence | 収束 | the iterates approach the minimum |
+# | divergence | 発散 | the iterates (and the loss) grow without bound |
+# | eigenvalue / eigenvector | 固有値 / 固有ベクトル | $Hv = \lambda v$: a direction $H$ only stretches, and by how much |
+# | eigen-decomposition | 固有値分解 | $H = Q\Lambda Q^\top$ for a symmetric $H$ |
+# | Hessian | ヘッセ行列 | the matrix of second derivatives of the loss |
+# | critical learning rate | 臨界学習率 | $2/\lambda_{\max}$: the largest rate that converges on a quadratic |
+# | contraction factor | 縮小率 | $1 - \eta\lambda_i$, the per-step factor along an eigenvector |
+# | condition number | 条件数 | $\lambda_{\max}/\lambda_{\min}$: how elongated the bowl is |
+# | step decay | ステップ減衰 | multiply the rate by a factor every few epochs |
+# | exponential decay | 指数減衰 | multiply the rate by $\gamma$ at every step |
+# | cosine annealing | コサインアニーリング | lower the rate along half a cosine |
+# | warm-up | ウォームアップ | ramp the rate up from small values at the start |
+# | LR range test | 学習率レンジテスト | one short run with a growing rate, to choose a rate |
+# | epoch | エポック | one pass over the training data |
+# | mini-batch | ミニバッチ | the examples used for one update |
+# | dead ReLU | 死んだ ReLU（dying ReLU） | a unit whose input is negative for every example, so its gradient is 0 |
+# | bisection | 二分法 | halving an interval that contains the answer, again and again |
+#
+# **Next chapter:** [Chapter 6 — MNIST](06_mnist.ipynb)

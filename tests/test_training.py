@@ -1,0 +1,263 @@
+"""Tests for course_lib.training (chapter 5): fit, evaluate, History, TrainingDiverged."""
+
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from sklearn.datasets import make_blobs  # noqa: E402
+
+from course_lib import plotting  # noqa: E402
+from course_lib.layers import Linear, MSELoss, SoftmaxCrossEntropy  # noqa: E402
+from course_lib.network import MLP, Sequential  # noqa: E402
+from course_lib.optim import SGD  # noqa: E402
+from course_lib.schedules import constant, cosine_annealing, step_decay  # noqa: E402
+from course_lib.training import History, TrainingDiverged, evaluate, fit  # noqa: E402
+
+
+def _blobs(n=120, seed=0):
+    X, y = make_blobs(n_samples=n, centers=[[-3, -3], [3, 3], [-3, 3]], cluster_std=0.6,
+                      random_state=seed)
+    return X, y
+
+
+def _regression(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    return X, X @ np.array([[1.0], [-2.0], [0.5]])
+
+
+def _linear(seed=1, dtype=np.float64):
+    return Sequential(Linear(3, 1, rng=np.random.default_rng(seed), dtype=dtype))
+
+
+def _all_finite(model):
+    return all(np.all(np.isfinite(p)) for p in model.params.values())
+
+
+# ------------------------------------------------------------------ training works
+def test_fit_separable_problem_reaches_high_accuracy():
+    X, y = _blobs()
+    model = MLP([2, 16, 3], rng=np.random.default_rng(0))
+    history = fit(model, SoftmaxCrossEntropy(), SGD(0.1), X, y, epochs=10, batch_size=16,
+                  rng=np.random.default_rng(1), progress=False)
+    assert evaluate(model, X, y) >= 0.98
+    assert history.train_accuracy[-1] >= 0.95
+    assert history.train_loss[-1] < history.train_loss[0]
+
+
+def test_history_lengths_and_values():
+    X, y = _blobs(n=100)
+    X_val, y_val = _blobs(n=30, seed=5)
+    epochs, batch_size = 4, 32  # 100 examples -> 4 steps per epoch (32, 32, 32, 4)
+    history = fit(MLP([2, 8, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(0.05),
+                  X, y, epochs=epochs, batch_size=batch_size, rng=np.random.default_rng(1),
+                  validation=(X_val, y_val), progress=False)
+    assert isinstance(history, History)
+    assert history.epochs == epochs
+    for name in ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr"):
+        assert len(getattr(history, name)) == epochs, name
+    assert len(history.step_loss) == len(history.step_lr) == epochs * math.ceil(100 / batch_size)
+    assert history.lr == [0.05] * epochs
+    assert all(0 <= a <= 1 for a in history.train_accuracy + history.val_accuracy)
+    # the epoch loss is the batch-size-weighted mean of the step losses
+    first = history.step_loss[:4]
+    assert history.train_loss[0] == pytest.approx((32 * sum(first[:3]) + 4 * first[3]) / 100)
+    assert repr(history) == f"History(4 epochs, 16 steps, last train_loss {history.train_loss[-1]:.4f})"
+
+
+def test_regression_history_has_no_accuracy():
+    X, y = _regression()
+    history = fit(_linear(), MSELoss(), SGD(0.05), X, y, epochs=3, batch_size=16,
+                  rng=np.random.default_rng(0), validation=(X, y), progress=False)
+    assert len(history.train_loss) == len(history.val_loss) == 3
+    assert history.train_accuracy == [] and history.val_accuracy == []
+    assert history.train_loss[-1] < history.train_loss[0]
+
+
+def test_schedule_sets_the_rate_before_every_step():
+    X, y = _regression()
+    schedule = step_decay(0.1, 0.5, 3)
+    optimizer = SGD(1.0)
+    history = fit(_linear(), MSELoss(), optimizer, X, y, epochs=2, batch_size=16,
+                  rng=np.random.default_rng(0), schedule=schedule, progress=False)
+    assert history.step_lr == pytest.approx([schedule(k) for k in range(8)])
+    assert history.lr == pytest.approx([schedule(3), schedule(7)])  # last step of each epoch
+    assert optimizer.lr == pytest.approx(schedule(7))
+
+
+def test_schedule_returning_zero_is_explained():
+    X, y = _regression()
+    with pytest.raises(ValueError, match="schedule returned lr=0"):
+        fit(_linear(), MSELoss(), SGD(0.1), X, y, epochs=3, batch_size=16,
+            rng=np.random.default_rng(0), schedule=cosine_annealing(0.1, 4), progress=False)
+
+
+def test_same_seed_same_history():
+    X, y = _blobs()
+    runs = [fit(MLP([2, 8, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(0.1), X, y,
+                epochs=2, batch_size=10, rng=np.random.default_rng(3), progress=False) for _ in range(2)]
+    assert runs[0].step_loss == runs[1].step_loss
+
+
+def test_float32_model_stays_float32():
+    X, y = _blobs()
+    model = MLP([2, 8, 3], rng=np.random.default_rng(0), dtype=np.float32)
+    fit(model, SoftmaxCrossEntropy(), SGD(0.1), X.astype(np.float64), y, epochs=2, batch_size=16,
+        rng=np.random.default_rng(1), progress=False)
+    assert all(p.dtype == np.float32 for p in model.params.values())
+    assert evaluate(model, X, y) > 0.9
+
+
+# ------------------------------------------------------------------ progress lines
+def test_progress_prints_one_deterministic_line_per_epoch(capsys):
+    X, y = _blobs()
+    fit(MLP([2, 8, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(0.1), X, y,
+        epochs=3, batch_size=16, rng=np.random.default_rng(1), validation=(X, y))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    pattern = (r"epoch [ \d]/3  loss \d\.\d{4}  acc \d\.\d{4}  val_loss \d\.\d{4}  "
+               r"val_acc \d\.\d{4}  lr 0\.1")
+    assert all(re.fullmatch(pattern, line) for line in lines), lines
+    assert lines[0].startswith("epoch 1/3")
+
+
+def test_progress_false_prints_nothing(capsys):
+    X, y = _regression()
+    fit(_linear(), MSELoss(), SGD(0.05), X, y, epochs=2, batch_size=16,
+        rng=np.random.default_rng(0), progress=False)
+    assert capsys.readouterr().out == ""
+
+
+# ------------------------------------------------------------------ divergence
+def test_huge_rate_raises_training_diverged_naming_epoch_step_and_rate():
+    X, y = _regression()
+    with pytest.raises(TrainingDiverged) as info:
+        fit(_linear(), MSELoss(), SGD(50.0), X, y, epochs=5, batch_size=16,
+            rng=np.random.default_rng(0), progress=False)
+    err = info.value
+    message = str(err)
+    assert f"epoch {err.epoch}/5" in message
+    assert f"step {err.step}" in message
+    assert "learning rate 50" in message
+    assert "smaller learning rate" in message
+    assert err.lr == 50.0 and err.step >= 1
+    assert isinstance(err, RuntimeError)
+    assert len(err.history.step_loss) == err.step + 1  # the last entry is the offending loss
+
+
+def test_cross_entropy_explosion_is_detected():
+    X, y = _blobs()
+    X = X * 10  # large inputs: a huge rate makes the logits explode
+    with pytest.raises(TrainingDiverged, match="learning rate 1e\\+04"):
+        fit(MLP([2, 16, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(1e4), X, y,
+            epochs=3, batch_size=16, rng=np.random.default_rng(1), progress=False)
+
+
+def test_weights_that_overflow_on_the_last_step_are_caught():
+    X, y = _regression(n=16)
+    model = _linear()
+    with pytest.raises(TrainingDiverged, match="weights became NaN or inf") as info:
+        # one full-batch step per epoch: the loss is checked before the update, the weights after
+        fit(model, MSELoss(), SGD(1e308), X, y, epochs=1, batch_size=16,
+            rng=np.random.default_rng(0), progress=False)
+    assert info.value.epoch == 1 and info.value.step == 0
+
+
+@given(log_lr=st.floats(-3, 6), seed=st.integers(0, 1000))
+@settings(max_examples=40)
+def test_fit_never_returns_nan_weights(log_lr, seed):
+    X, y = _regression(n=32, seed=seed)
+    model = _linear(seed)
+    try:
+        history = fit(model, MSELoss(), SGD(10.0**log_lr), X, y, epochs=3, batch_size=8,
+                      rng=np.random.default_rng(seed), progress=False)
+    except TrainingDiverged:
+        return
+    assert _all_finite(model)
+    assert all(np.isfinite(history.step_loss))
+
+
+# ------------------------------------------------------------------ evaluate
+class _FixedPredictions:
+    def __init__(self, labels):
+        self.labels = np.asarray(labels)
+
+    def predict(self, X):
+        return self.labels
+
+
+def test_evaluate_is_fraction_correct():
+    X = np.zeros((4, 2))
+    assert evaluate(_FixedPredictions([0, 1, 2, 2]), X, [0, 1, 2, 1]) == pytest.approx(0.75)
+    assert isinstance(evaluate(_FixedPredictions([1, 1, 1, 1]), X, [1, 1, 1, 1]), float)
+
+
+def test_evaluate_bad_input():
+    with pytest.raises(ValueError, match="y"):
+        evaluate(_FixedPredictions([0, 1]), np.zeros((3, 2)), [0, 1])
+    with pytest.raises(ValueError, match="X"):
+        evaluate(_FixedPredictions([0, 1]), np.zeros(2), [0, 1])
+    with pytest.raises(TypeError, match="predict"):
+        evaluate(object(), np.zeros((2, 2)), [0, 1])
+
+
+# ------------------------------------------------------------------ bad input
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (dict(X=np.zeros(64)), ValueError, "X must be 2-D"),
+        (dict(y=np.zeros((63, 1))), ValueError, "y must have one row per row of X"),
+        (dict(batch_size=0), ValueError, "batch_size"),
+        (dict(batch_size=65), ValueError, "batch_size"),
+        (dict(batch_size=2.0), TypeError, "batch_size"),
+        (dict(epochs=0), ValueError, "epochs"),
+        (dict(rng=None), TypeError, "rng"),
+        (dict(schedule=0.1), TypeError, "schedule"),
+        (dict(schedule=lambda step: -0.1), ValueError, "lr"),
+        (dict(validation=(np.zeros((5, 3)), np.zeros((4, 1)))), ValueError, "y_val"),
+        (dict(validation=(np.zeros((5, 2)), np.zeros((5, 1)))), ValueError, "X_val"),
+        (dict(validation=np.zeros((5, 3))), TypeError, "validation"),
+        (dict(X=np.full((64, 3), np.nan)), ValueError, "X contains NaN"),
+        (dict(optimizer=object()), TypeError, "optimizer"),
+    ],
+)
+def test_fit_bad_input(change, error, match):
+    X, y = _regression()
+    args = dict(model=_linear(), loss=MSELoss(), optimizer=SGD(0.1), X=X, y=y, epochs=1,
+                batch_size=16, rng=np.random.default_rng(0), progress=False)
+    args.update(change)
+    with pytest.raises(error, match=match):
+        fit(**args)
+
+
+def test_non_positive_learning_rate_is_rejected():
+    with pytest.raises(ValueError, match="lr"):
+        SGD(0.0)
+    with pytest.raises(ValueError, match="lr"):
+        constant(-0.1)
+
+
+# ------------------------------------------------------------------ chapter 5 figures (smoke)
+def test_plots_draw_without_error():
+    H = np.array([[6.0, 2.0], [2.0, 3.0]])
+    x0 = np.array([1.0, 1.0])
+    X, y = _regression()
+    history = fit(_linear(), MSELoss(), SGD(0.05), X, y, epochs=2, batch_size=16,
+                  rng=np.random.default_rng(0), validation=(X, y), progress=False)
+    plotting.plot_quadratic_grid(H, x0, [0.05, 0.2, 0.4])
+    plotting.plot_distance_to_minimum(H, x0, [0.2, 0.3], steps=20)
+    plotting.plot_contraction_factors(H)
+    plotting.plot_loss_curves({"a": history.step_loss, "b": [1.0, 2.0, np.inf]})
+    plotting.plot_schedules({"cos": cosine_annealing(0.1, 20)}, 20)
+    plotting.plot_lr_range_test(np.geomspace(1e-3, 1, 10), np.linspace(2, 1, 10), suggested=0.1)
+    axes = plotting.plot_history(history)
+    assert len(axes) == 2
+    plt.close("all")
