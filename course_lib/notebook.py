@@ -79,11 +79,11 @@ def show_source(obj) -> None:
         raise TypeError(f"show_source needs a function, class or module, got {obj!r}") from err
     try:
         from IPython import get_ipython
-        from IPython.display import Markdown, display
+        from IPython.display import display
     except ImportError:  # pragma: no cover - IPython comes with jupyter
         print(source)
         return
     if get_ipython() is None:
         print(source)
-    else:
-        display(Markdown(f"```python\n{source}```"))
+    else:  # highlighted in Jupyter; plain text where Markdown is not rendered
+        display({"text/markdown": f"```python\n{source}```", "text/plain": source}, raw=True)

@@ -193,7 +193,8 @@ for name, err, h_theory in [("forward", forward_err, 2 * math.sqrt(eps)),
 #
 # - the central difference is far better: about **11 correct digits** at $h \approx 10^{-5}$,
 #   against about 8 for the forward difference at its best $h \approx 10^{-8}$;
-# - smaller is **not** better: at $h = 10^{-12}$ half the digits are lost to round-off;
+# - smaller is **not** better: at $h = 10^{-12}$ only about four digits are still right — round-off
+#   has eaten the rest;
 # - this is why the course's `gradcheck` uses central differences with $h = 10^{-5}$, and why a
 #   relative error below $10^{-7}$ counts as "the gradient is right".
 #
@@ -265,9 +266,12 @@ print(f"central difference:    {numerical_derivative(neuron_loss, w):.6f}")
 # |---|---|---|
 # | add | $a + b$ | $\partial/\partial a = 1,\;\; \partial/\partial b = 1$ |
 # | multiply | $a\,b$ | $\partial/\partial a = b,\;\; \partial/\partial b = a$ |
-# | power | $a^k$ | $k\,a^{k-1}$ |
+# | power ($k$ a number) | $a^k$ | $k\,a^{k-1}$ |
+# | exp | $e^a$ | $e^a$ |
+# | log | $\log a$ | $1/a$ |
 # | tanh | $\tanh a$ | $1 - \tanh^2 a$ |
 # | sigmoid | $\sigma(a)$ | $\sigma(a)(1 - \sigma(a))$ |
+# | ReLU | $\max(a, 0)$ | $1$ if $a > 0$, else $0$ |
 #
 # The chain rule on a graph then reads: *the gradient of the output with respect to a node is the
 # sum, over the arrows leaving that node, of (local gradient on the arrow) × (gradient of the node
@@ -285,7 +289,9 @@ z_node = w_node * x_node
 z_node.label = "z = w·x"
 p_node = z_node.sigmoid()
 p_node.label = "p = σ(z)"
-loss_node = (p_node - 1.0) ** 2
+error_node = p_node - 1.0  # p - t, with the target t = 1
+error_node.label = "p − t"
+loss_node = error_node**2
 loss_node.label = "L"
 loss_node.backward()
 
@@ -295,10 +301,11 @@ print(f"w.grad = {w_node.grad:.6f}   (section 3: {dL_dp * dp_dz * dz_dw:.6f})")
 
 # %% [markdown]
 # Reading the graph right to left: `L` has grad 1; the square's local gradient $2(p - t) \approx
-# -0.46$ gives the node before it that grad; the subtraction passes it on unchanged (local gradient
-# 1); the sigmoid multiplies by $\sigma(1-\sigma) \approx 0.18$; the product hands `w` the factor
-# $x = 1.5$ and `x` the factor $w = 0.8$. The constant $-1$ (minus the target, a small white box)
-# receives a gradient too, but nobody needs it.
+# -0.46$ gives `p − t` that grad; the subtraction (an addition of the constant $-t = -1$, the small
+# white box) passes it on unchanged, local gradient 1; the sigmoid multiplies by
+# $\sigma(1-\sigma) \approx 0.18$; the product hands `w` the factor $x = 1.5$ and `x` the factor
+# $w = 0.8$. Each grad is the grad to its right times the blue number between them — the chain rule,
+# one step at a time.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. `Value`: a reverse-mode automatic-differentiation engine
@@ -341,7 +348,9 @@ course_lib.show_source(Value.backward)
 course_lib.show_source(topological_order)
 
 # %% [markdown]
-# The classic two-input neuron $o = \tanh(x_1 w_1 + x_2 w_2 + b)$, drawn after `backward()`:
+# The classic two-input neuron $o = \tanh(x_1 w_1 + x_2 w_2 + b)$ (micrograd's example), drawn after
+# `backward()`. The odd-looking bias is chosen so that $n = 0.8814$ and $o = \tanh n = 1/\sqrt2$,
+# which makes the local gradient of the tanh a round number: $1 - o^2 = 0.5$.
 
 # %%
 x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -359,17 +368,20 @@ plotting.draw_graph(o, title="o = tanh(x1·w1 + x2·w2 + b)")
 plt.show()
 
 # %% [markdown]
-# `x2` is 0, so `w2` cannot influence the output (its grad is 0) — but `x2` can, through `w2`.
-# $\tanh'(n) = 1 - o^2 = 0.5$ reaches every node left of the `tanh`, because addition passes
-# gradients through unchanged. **Check against central differences**, treating the neuron as a
-# function of its five inputs:
+# The $0.5$ of the tanh reaches every node left of it unchanged, because addition passes gradients
+# through (local gradient 1). Then each product swaps its inputs: `w1` gets $0.5 \cdot x_1 = 1$, `x1`
+# gets $0.5 \cdot w_1 = -1.5$. Since $x_2 = 0$, `w2` cannot influence the output (its grad is 0) —
+# but `x2` can: its grad is $0.5 \cdot w_2 = 0.5$.
+#
+# **Check against central differences**, treating the neuron as a function of its five inputs:
 
 # %%
 inputs = [x1, x2, w1, w2, b]
 
 
-def neuron(p):
-    a1, a2, v1, v2, bias = (Value(float(t)) for t in p)
+def neuron(point):
+    """The same neuron as a plain function of its five inputs (x1, x2, w1, w2, b)."""
+    a1, a2, v1, v2, bias = (Value(float(v)) for v in point)
     return (a1 * v1 + a2 * v2 + bias).tanh().data
 
 
@@ -606,18 +618,19 @@ check("2.2", softplus_grad)
 
 # %% [markdown]
 # ### Exercise 2.3 — a gradient by hand
-# For one example $(X, Y) = (1.5, 0.5)$, a tanh neuron has the loss
-# $L(w, b) = \big(\tanh(wX + b) - Y\big)^2$. Derive $\partial L/\partial w$ and $\partial L/\partial b$
-# by hand (name the intermediate steps $z = wX + b$ and $a = \tanh z$) and write `grad_by_hand(w, b)`
-# returning the pair. The check compares it with `Value.backward()` at random points.
+# For one example with input $x = 1.5$ and target $t = 0.5$, a tanh neuron has the loss
+# $L(w, b) = \big(\tanh(wx + b) - t\big)^2$. Derive $\partial L/\partial w$ and $\partial L/\partial b$
+# by hand as in section 3 (name the intermediate steps $z = wx + b$ and $a = \tanh z$) and write
+# `grad_by_hand(w, b)` returning the pair `(dL_dw, dL_db)` as floats. The check compares it with
+# `Value.backward()` at random points.
 
 # %%
 def grad_by_hand(w, b):
-    X, Y = 1.5, 0.5
+    x, t = 1.5, 0.5
     ### BEGIN SOLUTION
-    a = math.tanh(w * X + b)
-    dL_dz = 2 * (a - Y) * (1 - a**2)
-    return dL_dz * X, dL_dz
+    a = math.tanh(w * x + b)
+    dL_dz = 2 * (a - t) * (1 - a**2)  # dL/da * da/dz
+    return dL_dz * x, dL_dz  # dz/dw = x, dz/db = 1
     ### END SOLUTION
 
 
@@ -652,20 +665,23 @@ check("2.4", gradient)
 # | English | 日本語 | meaning here |
 # |---|---|---|
 # | derivative | 微分（導関数） | rate of change of an output per change of an input; a sensitivity |
+# | sensitivity | 感度 | how strongly an output reacts to a small change of one input |
 # | partial derivative | 偏微分 | derivative with respect to one input, the others held fixed |
 # | gradient | 勾配 | the vector of all partial derivatives of a scalar (the loss) |
 # | numerical differentiation | 数値微分 | estimating a derivative from function values, e.g. central differences |
 # | forward / central difference | 前進差分 / 中心差分 | $(f(x+h) - f(x))/h$ / $(f(x+h) - f(x-h))/2h$ |
+# | Taylor expansion | テイラー展開 | $f(x+h) = f(x) + h f'(x) + \frac{h^2}{2} f''(x) + \dots$ |
 # | truncation error | 打ち切り誤差 | error from cutting the Taylor series: $\propto h$ or $h^2$ |
 # | round-off error | 丸め誤差 | error from finite float precision: $\propto \varepsilon/h$ |
 # | chain rule | 連鎖律 | derivatives of a composition multiply: $\frac{dy}{dx} = \frac{dy}{du}\frac{du}{dx}$ |
 # | computational graph | 計算グラフ | nodes = operations and values, arrows = which value feeds which operation |
+# | forward pass / backward pass | 順伝播 / 逆伝播 | computing the values inputs → output / the gradients output → inputs |
 # | local gradient | 局所勾配 | derivative of one operation's output with respect to one of its inputs |
 # | topological order | トポロジカル順序 | an order of the nodes in which each comes after its inputs |
 # | fan-out | ファンアウト（分岐） | one value used by several operations; its gradients add |
 # | automatic differentiation | 自動微分 | exact derivatives of a program by applying the chain rule to its operations |
 # | forward mode | フォワードモード | automatic differentiation from the inputs to the outputs, one input per pass |
 # | reverse mode | リバースモード | automatic differentiation from the output back to the inputs, one output per pass |
-# | backpropagation | 誤差逆伝播法（逆伝播） | reverse-mode automatic differentiation of a network's loss |
+# | backpropagation | 逆伝播（誤差逆伝播法） | reverse-mode automatic differentiation of a network's loss |
 #
 # **Next chapter:** [Chapter 3 — Backpropagation](03_backpropagation.ipynb)

@@ -54,9 +54,10 @@ from sklearn.datasets import load_digits
 
 import course_lib
 from course_lib import losses, plotting
+from course_lib.autodiff import Value, topological_order
 from course_lib.exercises import check
 from course_lib.gradcheck import check_layer, numerical_gradient, relative_error
-from course_lib.layers import Linear, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
+from course_lib.layers import Linear, MSELoss, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
 from course_lib.network import MLP, Sequential
 
 rng = course_lib.setup_notebook(seed=0)
@@ -196,7 +197,7 @@ plt.show()
 # Two things to remember from this picture. ReLU passes the error signal through unchanged
 # wherever the unit is active, and blocks it completely elsewhere. The sigmoid's slope is never
 # above $0.25$: every sigmoid layer the signal crosses shrinks it by at least a factor of four —
-# section 9 shows what that does to a deep network.
+# section 10 shows what that does to a deep network.
 
 # %%
 course_lib.show_source(Sigmoid)
@@ -344,7 +345,8 @@ for key, grad in by_hand.items():
 # ## 6. Gradient checking, every layer
 #
 # Derivations go wrong, and a wrong gradient does not crash: the network just learns badly. So
-# every backward pass in this course is checked against central differences (chapter 2).
+# every backward pass in this course is checked against central differences (chapter 2) — every
+# layer, the two loss layers, and a whole network.
 # `check_layer(layer, x)` picks a fixed random $G$, defines the scalar $L = \sum(\text{layer}(x)
 # \odot G)$ — whose error signal is exactly $G$ — and compares `backward(G)` and `grads` with
 # numerical gradients for the input and for every parameter:
@@ -354,9 +356,10 @@ course_lib.show_source(check_layer)
 
 # %% [markdown]
 # One subtlety: ReLU has a kink at 0, where the derivative is undefined and central differences
-# straddle the corner. A freshly built network has zero biases, so a hidden unit that is off for
-# every input passes exactly 0 onwards; we therefore give the biases random values before checking
-# (a trained network has non-zero biases anyway).
+# straddle the corner. A freshly built network has zero biases, so if every unit of a ReLU layer
+# is off for some example, the next layer's pre-activations for it are exactly 0 — right on the
+# kink. We therefore give the biases random values before checking (a trained network has non-zero
+# biases anyway).
 
 # %%
 X_check = rng.normal(size=(5, 4))
@@ -373,6 +376,12 @@ loss_check.forward(scores_check, labels_check)
 numeric = numerical_gradient(lambda z: SoftmaxCrossEntropy().forward(z, labels_check), scores_check)
 checks["SoftmaxCE: scores"] = relative_error(loss_check.backward(), numeric)
 
+targets_check = rng.normal(size=(5, 3))
+mse_check = MSELoss()
+mse_check.forward(scores_check, targets_check)
+numeric = numerical_gradient(lambda y: MSELoss().forward(y, targets_check), scores_check)
+checks["MSELoss: scores"] = relative_error(mse_check.backward(), numeric)
+
 mlp_check = MLP([4, 8, 6, 3], activation="relu", rng=rng)
 for key, value in mlp_check.params.items():
     if key.endswith(".b"):
@@ -385,10 +394,10 @@ for what, err in checks.items():
     print(f"{what:<18} {verdict}   (relative error below 1e-9: {err < 1e-9})")
 
 # %% [markdown]
-# Every error is far below the $10^{-7}$ threshold; the chart shows them on a log scale, most
-# around $10^{-11}$ — ten digits of agreement, about what central differences with $h = 10^{-5}$
-# can deliver in float64 (chapter 2: truncation error $\sim h^2$, round-off $\sim \varepsilon/h$).
-# A wrong formula gives errors near 1.
+# Every error is far below the $10^{-7}$ threshold; the chart shows them on a log scale, between
+# about $10^{-12}$ and $10^{-10}$ — ten or more digits of agreement, about what central differences
+# with $h = 10^{-5}$ can deliver in float64 (chapter 2: truncation error $\sim h^2$, round-off
+# $\sim \varepsilon/h$). A wrong formula gives errors near 1.
 
 # %%
 plotting.plot_gradcheck_errors(checks)
@@ -403,10 +412,8 @@ plt.show()
 # softmax cross-entropy.
 
 # %%
-from course_lib.autodiff import Value, topological_order
-
 tiny = MLP([3, 4, 2], activation="tanh", rng=rng)
-tiny.params["0.b"][...] = rng.normal(size=4) * 0.5
+tiny.params["0.b"][...] = rng.normal(size=4) * 0.5  # non-zero biases: a less special test case
 X_tiny, y_tiny = rng.normal(size=(2, 3)), np.array([0, 1])
 tiny_loss = SoftmaxCrossEntropy()
 L_layers = tiny_loss.forward(tiny.forward(X_tiny), y_tiny)
@@ -432,7 +439,7 @@ print(f"graph size: {len(topological_order(L_values))} scalar nodes vs {len(tiny
 
 # %% [markdown]
 # The same numbers to ten digits, from two programs that share no code — and the scalar graph of
-# this toy network already has a couple of hundred nodes, where the layer version has three.
+# this toy network already has 162 nodes, where the layer version has three layers.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. The error signal flowing backwards
@@ -458,7 +465,8 @@ for name, d in zip(names, deltas):
 
 # %%
 plotting.plot_error_signals(deltas, titles=names)
-plt.suptitle("The error signal δ, from the loss (left) back to the pixels (right)", y=1.04)
+plt.suptitle("The error signal δ, from the loss (left) back to the pixels (right); red > 0, blue < 0",
+             y=1.04)
 plt.show()
 
 # %% [markdown]
@@ -472,10 +480,12 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. Why not just use numerical gradients?
 #
-# Central differences need two forward passes **per parameter**: $2P$ forward passes for the
-# full gradient. Backpropagation needs one forward and one backward pass, whatever $P$ is (a
-# backward pass costs about two forward passes: for each matmul forward there are two backward).
-# Let us count — and time — both, for networks 64 → H → 10 of growing width $H$.
+# Central differences need two forward passes **per parameter**: $2P$ forward passes for a
+# network with $P$ parameters. Backpropagation needs one forward and one backward pass, whatever
+# $P$ is — and a backward pass costs about two forward passes (each `Linear` does one matrix
+# product forward and two backward, `dW = X.T @ δ` and `dX = δ @ W.T`), so about three forward
+# passes' worth of work in all. Let us count — and time — both, for networks 64 → H → 10 of
+# growing width $H$.
 
 # %%
 X32, y32 = digits_X[:32], digits_y[:32]
@@ -539,8 +549,15 @@ print(f"numerical / backprop time at P = {n_params[-1]}: {seconds_numeric[-1] / 
 # Each activation multiplies the error signal by its slope $f'(z)$ on the way down. The sigmoid's
 # slope is at most $0.25$, so after ten sigmoid layers the signal has been multiplied by at most
 # $0.25^{10} \approx 10^{-6}$ (the weights can only partly make up for it). ReLU's slope is exactly
-# 1 for active units. Here are two 10-hidden-layer networks (64 → 32 ×10 → 10, each with its
-# usual initialisation) on the same 64 digits, with the norm of $dL/dW$ of every layer:
+# 1 for active units.
+#
+# The size of the starting weights matters too, since every `Linear` multiplies δ by $W^\top$.
+# `MLP` draws them from a normal distribution whose standard deviation keeps the signal's size
+# roughly constant from layer to layer: $\sqrt{2/D_{in}}$ (**He initialisation**) before a ReLU,
+# which zeroes about half of its inputs, and $\sqrt{2/(D_{in} + D_{out})}$ (**Xavier/Glorot**)
+# before a sigmoid or tanh. Here are three 10-hidden-layer networks (64 → 32 ×10 → 10), one per
+# activation, each with its usual initialisation, on the same 64 digits, with the norm of $dL/dW$
+# of every layer:
 
 # %%
 X64, y64 = digits_X[:64], digits_y[:64]
@@ -563,10 +580,9 @@ plt.show()
 # With sigmoids the first layer receives a gradient about a million times smaller than the last
 # one: gradient descent (chapter 4) would leave the early layers essentially untouched. This is
 # the **vanishing gradient** problem that stalled deep networks for years; ReLU (together with
-# the He initialisation that `MLP` picks for it) keeps the gradient at the same scale in every
-# layer. Tanh holds up too: its slope is 1 at 0 (four times the sigmoid's best), and with Xavier
-# initialisation its units stay away from the flat tails — its gradients only fade once the units
-# saturate.
+# its He initialisation) keeps the gradient at the same scale in every layer. Tanh holds up too:
+# its slope is 1 at 0 (four times the sigmoid's best), and with Xavier initialisation its units
+# stay away from the flat tails — its gradients only fade once the units saturate.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -581,7 +597,8 @@ plt.show()
 # - Softmax + cross-entropy together have the gradient $(p - t)/N$.
 # - Check every backward pass against central differences (relative error $< 10^{-7}$), and when
 #   possible against a second, independent implementation.
-# - Numerical gradients cost $2P$ forward passes; backprop costs about three, whatever $P$.
+# - Numerical gradients cost $2P$ forward passes for $P$ parameters; backprop costs one forward and
+#   one backward pass (about three forward passes of work), whatever $P$.
 # - In a deep sigmoid network the gradient shrinks layer by layer (vanishing gradients); ReLU
 #   with He initialisation keeps it alive.
 
@@ -625,7 +642,9 @@ check("3.2", linear_backward)
 # ### Exercise 3.3 — a two-layer network, backward
 # Write `two_layer_backward(X, y, W1, b1, W2, b2)` for the network of section 5
 # (Linear → ReLU → Linear → softmax cross-entropy, integer labels `y`), returning the dict
-# `{"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}`. Use NumPy and `losses` only, not the layers.
+# `{"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}`. Use NumPy and `losses` only, not the layers:
+# redo the forward pass, then follow the backward lines of section 5 (`losses.one_hot` or
+# `losses.softmax_cross_entropy_grad` give you `dZ2`).
 
 # %%
 def two_layer_backward(X, y, W1, b1, W2, b2):
@@ -660,10 +679,12 @@ check("3.3", two_layer_backward)
 # | error signal | 誤差信号 | $\delta = \partial L/\partial(\text{a layer's output})$ |
 # | gradient check | 勾配確認 | comparing backprop with central differences |
 # | central difference | 中心差分 | $(f(x+h) - f(x-h))/2h$ |
+# | shape | 形状（シェイプ） | the size of an array along each axis, e.g. $(N, D_{in})$ |
 # | vanishing gradient | 勾配消失 | gradients shrinking layer by layer towards the input |
-# | sigmoid / tanh / ReLU | シグモイド / 双曲線正接 / ReLU | the three activations of this chapter |
-# | softmax cross-entropy | ソフトマックス交差エントロピー | the fused loss with gradient $(p - t)/N$ |
-# | initialisation | 初期化 | the random starting weights (He for ReLU, Xavier for sigmoid/tanh) |
+# | sigmoid / tanh / ReLU | シグモイド関数 / tanh 関数（双曲線正接関数） / ReLU（ランプ関数） | the three activations of this chapter |
+# | softmax cross-entropy | ソフトマックス交差エントロピー（Softmax-with-Loss） | the fused loss with gradient $(p - t)/N$ |
+# | weight initialisation | 重みの初期値（初期化） | the random starting weights: He for ReLU, Xavier for sigmoid/tanh |
+# | He / Xavier initialisation | He の初期値 / Xavier の初期値 | standard deviation $\sqrt{2/D_{in}}$ / $\sqrt{2/(D_{in}+D_{out})}$ |
 #
 # **Next chapter:** [Chapter 4 — Gradient descent](04_gradient_descent.ipynb): now that we have
 # every gradient, we use them to change the weights.

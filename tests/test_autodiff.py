@@ -476,7 +476,7 @@ def test_exercise_2_3_gradient_by_hand():
     result, _ = _quiet_check("2.3", lambda w, b: tuple(g / 2 for g in by_hand(w, b)))
     assert not result and "2u" in result.message
     result, _ = _quiet_check("2.3", lambda w, b: (by_hand(w, b)[1], by_hand(w, b)[1]))
-    assert not result and "factor X" in result.message
+    assert not result and "factor x" in result.message
     result, _ = _quiet_check("2.3", lambda w, b: (0.0, 0.0))
     assert not result and "Hint" in result.message
 

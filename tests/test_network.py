@@ -335,7 +335,7 @@ def _inplace_sigmoid_backward(out, grad_out):
         ("3.2", lambda x, W, g: x.T @ g, "return three arrays"),
         ("3.3", lambda *args: {"W1": 0}, "keys 'W1', 'b1', 'W2', 'b2'"),
         ("3.3", lambda X, y, W1, b1, W2, b2: {k: v * 2 for k, v in _reference_answers()["3.3"](
-            X, y, W1, b1, W2, b2).items()}, "δ3 = \\(softmax\\(z2\\) − t\\) / N"),
+            X, y, W1, b1, W2, b2).items()}, "dZ2 = \\(softmax\\(Z2\\) − T\\) / N"),
         ("3.3", lambda X, y, W1, b1, W2, b2: {**_reference_answers()["3.3"](X, y, W1, b1, W2, b2),
                                               "W1": X.T @ (np.ones((len(X), W1.shape[1])))}, "ReLU"),
     ],

@@ -17,8 +17,8 @@ _FUNCTIONS = [
     ("x**3 - 2x", lambda x: x**3 - 2 * x, lambda x: 3 * x**2 - 2),
 ]
 
-# Exercise 2.3: L(w, b) = (tanh(w * X + b) - Y) ** 2 for one example (X, Y)
-X_EXAMPLE, Y_EXAMPLE = 1.5, 0.5
+# Exercise 2.3: L(w, b) = (tanh(w * x + b) - t) ** 2 for one example: input x, target t
+X_EXAMPLE, T_EXAMPLE = 1.5, 0.5
 
 
 def _points(seed: int, n: int, low: float, high: float) -> np.ndarray:
@@ -69,9 +69,9 @@ def _check_softplus_grad(answer) -> Result:
 
 
 def _loss_and_grad(w: float, b: float) -> tuple[float, float, float]:
-    """L = (tanh(w X + b) - Y)^2 and its gradient, by the engine."""
+    """L = (tanh(w x + b) - t)^2 and its gradient, by the engine."""
     wv, bv = Value(w), Value(b)
-    loss = ((wv * X_EXAMPLE + bv).tanh() - Y_EXAMPLE) ** 2
+    loss = ((wv * X_EXAMPLE + bv).tanh() - T_EXAMPLE) ** 2
     loss.backward()
     return loss.data, wv.grad, bv.grad
 
@@ -82,18 +82,23 @@ def _check_grad_by_hand(answer) -> Result:
         w, b = float(w), float(b)
         yours = answer(w, b)
         _, dw, db = _loss_and_grad(w, b)
+        try:
+            yours = np.asarray(yours, dtype=np.float64)
+        except (TypeError, ValueError):
+            return Result(False, "return two plain numbers, (dL_dw, dL_db) — floats, not Values.")
         result = compare_arrays(f"(dL/dw, dL/db) at w = {w:.3f}, b = {b:.3f}", yours, (dw, db))
         if result:
             continue
-        yours = np.asarray(yours, dtype=np.float64).ravel()
+        yours = yours.ravel()
         if yours.shape == (2,) and np.allclose(yours, (dw / 2, db / 2)):
             hint = "half the true gradient: d(u^2)/du = 2u."
         elif yours.shape == (2,) and np.allclose(yours, (db, db)):
-            hint = "dL/dw misses the factor X = 1.5 that d(wX + b)/dw contributes."
+            hint = "dL/dw misses the factor x = 1.5 that d(wx + b)/dw contributes."
         elif yours.shape == (2,) and np.isclose(yours[1] * (1 - math.tanh(w * X_EXAMPLE + b) ** 2), db):
             hint = "you forgot the tanh step: d tanh(z)/dz = 1 - tanh(z)^2."
         else:
-            hint = "dL/dw = 2 (tanh(z) - Y) (1 - tanh(z)^2) X with z = wX + b; dL/db has no X."
+            hint = ("dL/dw = 2 (tanh(z) - t) (1 - tanh(z)^2) x with z = wx + b; "
+                    "dL/db is the same without the factor x.")
         return Result(False, f"{result.message} Hint: {hint}")
     return Result(True, "your hand-derived gradient agrees with Value.backward() everywhere we tried.")
 

@@ -112,11 +112,14 @@ def _check_two_layer_backward(answer) -> Result:
         for name in ("W2", "b2", "W1", "b1"):  # in backward order: the first mistake is upstream
             result = compare_arrays(f"grads['{name}']", yours[name], reference[name])
             if not result:
-                hints = {
-                    "W2": " Start at the top: δ3 = (softmax(z2) − t) / N, then dW2 = a1.T @ δ3.",
-                    "b2": " db2 = δ3.sum(axis=0).",
-                    "W1": " Pass δ back: δ2 = δ3 @ W2.T, through the ReLU (δ2 * (z1 > 0)), then X.T @ δ.",
-                    "b1": " db1 is the sum over the batch of the error signal after the ReLU mask.",
+                hints = {  # in the names of section 5
+                    "W2": " Start at the top: dZ2 = (softmax(Z2) − T) / N with T one-hot, "
+                          "then dW2 = A1.T @ dZ2.",
+                    "b2": " db2 = dZ2.sum(axis=0): the bias gradient sums the error signal over the batch.",
+                    "W1": " Pass the error signal back: dA1 = dZ2 @ W2.T, through the ReLU dZ1 = dA1 * (Z1 > 0), "
+                          "then dW1 = X.T @ dZ1.",
+                    "b1": " db1 = dZ1.sum(axis=0): the error signal AFTER the ReLU mask, summed over "
+                          "the batch.",
                 }
                 return Result(False, result.message + hints[name])
     return Result(True, "all four gradients match the library's Sequential + SoftmaxCrossEntropy.")

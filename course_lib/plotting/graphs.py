@@ -19,7 +19,7 @@ from course_lib.gradcheck import numerical_derivative
 __all__ = ["draw_graph", "plot_secants", "plot_step_errors", "plot_autodiff_cost"]
 
 # Geometry of draw_graph, in inches at scale 1 (fonts are _FONT points at scale 1).
-_FONT = 10.5
+_FONT = 12.0
 _COL, _ROW = 2.9, 1.0  # distance between columns / rows
 _BOX_W, _BOX_H = 1.5, 0.74  # value node
 _CONST_W, _CONST_H = 0.7, 0.4  # a number wrapped by an operator (the 2 in 2 * x)
@@ -272,7 +272,7 @@ def plot_step_errors(
     hs : array of float, shape (K,)
         Step sizes (positive).
     errors : dict of str -> array, shape (K,)
-        Measured absolute errors, one curve per method (e.g. ``"forward"``, ``"central"``).
+        Measured errors (absolute or relative), one curve per method (e.g. ``"forward"``, ``"central"``).
     models : dict of str -> array, shape (K,), optional
         Predicted errors (truncation + round-off) drawn dashed in the colour of the same key.
     ax : matplotlib Axes, optional

@@ -61,9 +61,9 @@ def _block(ax, x0, rows, cols, label, color, scale, shape_text=None):
     """Draw a ``rows × cols`` matrix as a rectangle whose top edge is at y = 0; return its width."""
     w, h = cols * scale, rows * scale
     ax.add_patch(Rectangle((x0, -h), w, h, facecolor=color, edgecolor="black", alpha=0.6))
-    ax.text(x0 + w / 2, -h / 2, label, ha="center", va="center", fontsize=10)
+    ax.text(x0 + w / 2, -h / 2, label, ha="center", va="center", fontsize=11)
     shape_text = shape_text or f"({rows}, {cols})"
-    ax.text(x0 + w / 2, -h - 0.35, shape_text, ha="center", va="top", fontsize=9)
+    ax.text(x0 + w / 2, -h - 0.2, shape_text, ha="center", va="top", fontsize=10)
     return w
 
 
@@ -86,31 +86,38 @@ def plot_backward_shapes(n: int, n_in: int, n_out: int, ax=None, scale: float = 
     matplotlib Axes
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 3.8))
+        _, ax = plt.subplots(figsize=(10, 3.0))
     colors = {"X": "C0", "d": "C3", "W": "C2", "g": "C1"}
     rows = [
         ("dW = Xᵀ δ", [(n_in, n, "Xᵀ", "X"), (n, n_out, "δ", "d"), (n_in, n_out, "dW", "g")], "·"),
-        ("db = Σₙ δ", [(n, n_out, "δ", "d"), (1, n_out, "db", "g")], "Σₙ→"),
+        ("db = Σₙ δ", [(n, n_out, "δ", "d"), (1, n_out, "db", "g")], "sum"),
         ("dX = δ Wᵀ", [(n, n_out, "δ", "d"), (n_out, n_in, "Wᵀ", "W"), (n, n_in, "dX", "g")], "·"),
     ]
-    gap, x0 = 1.3, 0.0
+    gap, x0 = 1.0, 0.0
     tallest = max(n, n_in, n_out) * scale
     for title, blocks, op in rows:
-        ax.text(x0, 0.9, title, fontsize=12, fontweight="bold")
+        ax.text(x0, 0.45, title, fontsize=12, fontweight="bold", va="bottom")
         x = x0
         for k, (r, c, label, key) in enumerate(blocks):
             if k > 0:
-                symbol = "=" if k == len(blocks) - 1 and len(blocks) > 2 else op
-                ax.text(x + gap / 2, -tallest / 2, symbol, fontsize=16, ha="center", va="center")
-                x += gap
+                if op == "sum":  # an arrow labelled "sum over the rows n"
+                    ax.annotate("", (x + 1.7, -tallest / 2), (x + 0.2, -tallest / 2),
+                                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2))
+                    ax.text(x + 0.95, -tallest / 2 + 0.15, "Σ over n", ha="center", va="bottom",
+                            fontsize=10)
+                    x += 1.9
+                else:
+                    symbol = "=" if k == len(blocks) - 1 else op
+                    ax.text(x + gap / 2, -tallest / 2, symbol, fontsize=16, ha="center", va="center")
+                    x += gap
             shape_text = f"({c},)" if label == "db" else None
             x += _block(ax, x, r, c, label, colors[key], scale, shape_text)
-        x0 = x + 2 * gap
-    ax.set_xlim(-0.5, x0 - gap)
-    ax.set_ylim(-tallest - 1.6, 1.8)
+        x0 = x + 1.6
+    ax.set_xlim(-0.3, x0 - 1.3)
+    ax.set_ylim(-tallest - 0.8, 1.1)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"Linear.backward with N = {n}, in = {n_in}, out = {n_out}: (rows, columns)",
+    ax.set_title(f"Linear.backward with N = {n}, in = {n_in}, out = {n_out}; shapes are (rows, columns)",
                  fontsize=11)
     return ax
 
