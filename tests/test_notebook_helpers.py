@@ -49,14 +49,19 @@ def test_check_passes_the_reference_and_hints_on_a_wrong_answer(capsys):
 
 
 def test_check_explains_placeholders_and_crashes(capsys):
-    def stub(*args):
-        raise NotImplementedError
-
-    assert not check("1.1", stub)
     assert not check("1.1", ...)
     assert not check("1.1", lambda p, t: p.nope)
     out = capsys.readouterr().out
-    assert "NotImplementedError" in out and "placeholder" in out and "AttributeError" in out
+    assert "placeholder" in out and "AttributeError" in out
+
+
+def test_check_stops_at_an_unfinished_exercise(capsys):
+    def stub(*args):
+        raise NotImplementedError("Exercise 1.1: write your solution here")
+
+    with pytest.raises(NotImplementedError, match="Exercise 1.1"):
+        check("1.1", stub)
+    assert "[NOT YET] Exercise 1.1: Exercise 1.1: write your solution here" in capsys.readouterr().out
 
 
 def test_chapter_1_checkers():

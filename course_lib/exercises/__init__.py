@@ -100,6 +100,12 @@ def check(exercise_id: str, answer) -> Result:
     -------
     Result
         Truthy when the answer passed; ``.message`` holds the explanation.
+
+    Raises
+    ------
+    NotImplementedError
+        When the answer is still the student copy's placeholder, so that "Run All" stops at the
+        first unfinished exercise (after printing what to do).
     """
     if not isinstance(exercise_id, str):
         raise TypeError(f"exercise_id must be a string like '1.2', got {exercise_id!r}")
@@ -112,8 +118,10 @@ def check(exercise_id: str, answer) -> Result:
         title, checker = _REGISTRY[exercise_id]
         try:
             result = checker(answer)
-        except NotImplementedError:
-            result = Result(False, "your answer still raises NotImplementedError: fill it in.")
+        except NotImplementedError as err:  # an unfinished student copy stops here, on purpose
+            print(f"[NOT YET] Exercise {exercise_id}: {err or 'not implemented'} — "
+                  "replace the placeholder with your code and run the cell again.")
+            raise
         except Exception as err:  # the learner's code failed: explain, do not crash
             result = Result(False, f"your answer raised {type(err).__name__}: {err}")
     mark = "PASS" if result.passed else "NOT YET"

@@ -1,0 +1,137 @@
+"""``make lab`` checked in a real browser: JupyterLab serves chapter 1, headless Chromium renders it.
+
+Skipped where no Chromium is installed (Debian: ``apt-get install -y chromium``). The server runs
+on a free loopback port with a random token, serving a temporary copy of the chapter notebooks:
+opening a notebook in JupyterLab writes ``.ipynb_checkpoints/`` and can autosave it, and the same
+pytest session validates the real notebooks with nbval. The screenshot and the rendered DOM are
+saved in ``build/browser/``; the server is stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+OUT = ROOT / "build" / "browser"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install -y chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_json(url: str, token: str):
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A running JupyterLab on a copy of the notebooks: yields ``(base_url, token)``."""
+    if not NOTEBOOKS:
+        pytest.skip("no chapter notebooks yet")
+    served = tmp_path / "notebooks"
+    served.mkdir()
+    for path in NOTEBOOKS:
+        shutil.copy2(path, served / path.name)
+    port, token = free_port(), secrets.token_hex(16)
+    jupyter = Path(sys.executable).with_name("jupyter")
+    command = [str(jupyter if jupyter.exists() else shutil.which("jupyter")), "lab", "--no-browser",
+               f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+               f"--notebook-dir={served}", "--ServerApp.port_retries=0",
+               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+               f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+               f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false"}')  # no "get Jupyter news?" pop-up over the screenshot
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    log = (tmp_path / "lab.log").open("w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {server.returncode}:\n{(tmp_path / 'lab.log').read_text()}")
+            try:
+                status = get_json(f"{base}/api/status", token)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not answer in 90 s:\n{(tmp_path / 'lab.log').read_text()}")
+                time.sleep(0.5)
+        assert "started" in status
+        yield base, token
+    finally:
+        server.terminate()  # SIGTERM to the server's PID: it shuts its kernels down and exits
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+
+
+def chromium(url: str, profile: Path, budget_ms: int, *action: str, size="1400,1000") -> subprocess.CompletedProcess:
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}", f"--window-size={size}",
+               *action, url]
+    return subprocess.run(command, capture_output=True, text=True, timeout=180)
+
+
+def test_jupyterlab_renders_chapter_one(lab, tmp_path):
+    base, token = lab
+    path = NOTEBOOKS[0]
+    nb = nbformat.read(path, as_version=4)
+    title = next(line[2:].strip() for line in nb.cells[0].source.splitlines() if line.startswith("# "))
+    first_output = next(o.text.splitlines()[0] for c in nb.cells if c.cell_type == "code"
+                        for o in c.get("outputs", []) if o.output_type == "stream" and o.text.strip())
+
+    model = get_json(f"{base}/api/contents/{path.name}", token)  # the server sees the notebook
+    assert model["type"] == "notebook" and model["name"] == path.name
+    assert model["content"]["cells"][0]["source"].startswith("# Chapter")
+
+    url = f"{base}/lab/tree/{path.name}?token={token}"
+    for attempt, budget in enumerate((30_000, 60_000, 120_000)):  # JupyterLab renders client-side
+        run = chromium(url, tmp_path / f"profile-dom{attempt}", budget, "--dump-dom")
+        dom = html.unescape(run.stdout)
+        if title in dom and first_output in dom:
+            break
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "lab.dom.html").write_text(run.stdout, encoding="utf-8")
+    assert title in dom and title.startswith("Chapter 1"), f"title not rendered (exit {run.returncode}): {run.stderr[-2000:]}"
+    assert "jp-OutputArea-output" in dom and first_output in dom, "no rendered output on the page"
+    assert 'data:image/png;base64,' in dom, "no figure rendered"
+
+    shot = OUT / "lab.png"
+    shot.unlink(missing_ok=True)
+    # a tall window, so that the picture shows the first outputs and a figure too
+    run = chromium(url, tmp_path / "profile-shot", budget, f"--screenshot={shot}", size="1400,2400")
+    assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", run.stderr[-2000:]
+    assert shot.stat().st_size > 20_000, "the screenshot looks blank"

@@ -1,0 +1,232 @@
+"""A static website of the whole course: ``<out>/index.html`` plus one page per chapter.
+
+Usage (what ``make html`` runs)::
+
+    .venv/bin/python tools/make_html.py --out build/html [notebooks/NN_*.ipynb ...]
+
+With no notebook arguments every ``notebooks/[0-9][0-9]_*.ipynb`` is converted. Each chapter is
+converted from its stored, executed notebook with nbconvert's ``HTMLExporter`` (lab template;
+nothing is re-run, no kernel is needed to read the pages): figures are PNGs embedded as ``data:``
+URIs, images referenced from Markdown are embedded too, links between chapters
+(``02_chain_rule.ipynb``) are rewritten to the chapter pages, and every page gets a navigation bar
+(course map, previous, next). ``index.html`` is the chapter map: each chapter's title, the first
+of its learning objectives, and links to the page and to the ``.ipynb`` (copied to
+``notebooks/`` inside the site for download).
+
+Offline: open ``build/html/index.html`` in a browser, no server needed. The pages load nothing
+from the network except MathJax (nbconvert's CDN default) for typesetting formulas; without it
+the formulas stay readable LaTeX source. ``--mathjax-url`` points at another MathJax 2, e.g.
+``file:///usr/share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML`` from Debian's
+``libjs-mathjax``. require.js and mermaid (which nbconvert would load from CDNs) are left out:
+the chapters use neither.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.filters import markdown2html
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
+TITLE_RE = re.compile(r"^#[ \t]+(.+)$", re.MULTILINE)
+OBJECTIVES_RE = re.compile(r"What you will learn\W*\n\s*(?:[-*+]|\d+\.)?[ \t]*(.+(?:\n[ \t]+\S.*)*)")
+CHAPTER_LINK_RE = re.compile(r'href="(?:\./)?(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')
+
+TEMPLATE = r"""
+{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
+<style type="text/css">
+  nav.course-nav { display: flex; gap: 1.5em; padding: 0.6em 1em; margin-bottom: 1em;
+    border-bottom: 1px solid #ddd; font-family: var(--jp-ui-font-family); font-size: 14px; }
+  nav.course-nav a { text-decoration: none; }
+  nav.course-nav .spacer { flex: 1; }
+</style>
+{%- endblock html_head_css -%}
+{% block body_header %}
+{{ super() }}
+{{ resources.course_nav }}
+{% endblock body_header %}
+{% block body_footer %}
+{{ resources.course_nav }}
+{{ super() }}
+{% endblock body_footer %}
+"""
+
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Backprop from Zero — course map</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52em;
+    margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+  h1 {{ margin-bottom: 0.2em; }}
+  ol.chapters {{ padding-left: 0; list-style: none; }}
+  ol.chapters li {{ margin: 1.2em 0; padding: 0.8em 1em; border: 1px solid #ddd; border-radius: 6px; }}
+  ol.chapters a.chapter {{ font-size: 1.15em; font-weight: 600; text-decoration: none; }}
+  .objective {{ color: #555; margin: 0.3em 0; }}
+  .download {{ font-size: 0.9em; }}
+  code {{ background: #f3f3f3; padding: 0 0.2em; }}
+</style>
+<script src="{mathjax_url}"></script>
+</head>
+<body>
+<h1>Backprop from Zero</h1>
+<p>How neural networks learn, from the loss function to training on MNIST: six chapters, each a
+Jupyter notebook with the math, the code of the <code>course_lib</code> library, pictures, checks
+and exercises. These pages show the notebooks as executed; to run them yourself, clone the
+repository and run <code>make lab</code>.</p>
+<h2>Chapter map</h2>
+<ol class="chapters">
+{items}
+</ol>
+</body>
+</html>
+"""
+
+ITEM = """<li><a class="chapter" href="{page}">{title}</a>
+<p class="objective">You will learn {objective}</p>
+<span class="download">download the notebook: <a href="notebooks/{notebook}">{notebook}</a></span></li>"""
+
+
+def chapter_title(nb, fallback: str) -> str:
+    """Text of the notebook's first ``# Heading``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = TITLE_RE.search(cell.source)
+            if match:
+                return match.group(1).strip()
+    return fallback
+
+
+def first_objective(nb) -> str:
+    """The first line under "What you will learn" (plain text, trailing ``;`` removed)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = OBJECTIVES_RE.search(cell.source)
+            if match:
+                return " ".join(match.group(1).split()).rstrip(";,.") + "."
+    return ""
+
+
+def _inline_markdown(text: str) -> str:
+    """One line of Markdown as inline HTML (nbconvert's renderer); ``$math$`` becomes ``\\(…\\)``."""
+    rendered = markdown2html(text).strip()
+    rendered = re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.DOTALL)
+    return re.sub(r"\$([^$]+)\$", r"\\(\1\\)", rendered)
+
+
+def _nav(index: int, pages: list[tuple[str, str]]) -> str:
+    links = ['<a href="index.html">&#8962; Course map</a>', '<span class="spacer"></span>']
+    if index > 0:
+        links.append(f'<a href="{pages[index - 1][0]}">&larr; {html.escape(pages[index - 1][1])}</a>')
+    if index + 1 < len(pages):
+        links.append(f'<a href="{pages[index + 1][0]}">{html.escape(pages[index + 1][1])} &rarr;</a>')
+    return '<nav class="course-nav">' + "".join(links) + "</nav>"
+
+
+def rewrite_chapter_links(body: str, available: set[str]) -> tuple[str, list[str]]:
+    """Point ``NN_slug.ipynb`` links at ``NN_slug.html``; unlink chapters not in the site."""
+    missing = []
+
+    def replace(match):
+        stem, anchor = match.group(1), match.group(2) or ""
+        if stem in available:
+            return f'href="{stem}.html{anchor}"'
+        missing.append(stem)
+        return f'title="{stem} is not part of this build"'
+
+    return CHAPTER_LINK_RE.sub(replace, body), missing
+
+
+def describe_widgets(nb) -> int:
+    """Replace the text fallback of widget outputs (``FloatSlider(value=…)``) by a short note.
+
+    Widget state is not stored in the notebooks, so a static page cannot show the widget itself.
+    Returns how many outputs were changed.
+    """
+    changed = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                kind = str(data.get("text/plain", "widget")).split("(", 1)[0]
+                data["text/plain"] = f"[interactive {kind}: run this notebook in Jupyter to use it]"
+                changed += 1
+    return changed
+
+
+def make_exporter(mathjax_url: str | None = None) -> HTMLExporter:
+    exporter = HTMLExporter(raw_template=TEMPLATE)
+    exporter.embed_images = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    if mathjax_url:
+        exporter.mathjax_url = mathjax_url
+    return exporter
+
+
+def build(paths, out: Path, mathjax_url: str | None = None) -> Path:
+    """Write the site into ``out``; return the path of ``index.html``.
+
+    Pages and notebook copies of an earlier build in ``out`` are removed first (only those).
+    """
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    for stale in [*out.glob("*.html"), *(out / "notebooks").glob("*.ipynb")]:
+        stale.unlink()
+    notebooks = [(path, nbformat.read(path, as_version=4)) for path in paths]
+    pages = [(f"{path.stem}.html", chapter_title(nb, path.stem)) for path, nb in notebooks]
+    available = {path.stem for path, _ in notebooks}
+    exporter = make_exporter(mathjax_url)
+    items = []
+    for index, (path, nb) in enumerate(notebooks):
+        start = time.perf_counter()
+        page, title = pages[index]
+        nb.metadata["title"] = title
+        describe_widgets(nb)
+        resources = {"metadata": {"name": path.stem, "path": str(path.parent)}, "course_nav": _nav(index, pages)}
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        body, missing = rewrite_chapter_links(body, available)
+        for stem in sorted(set(missing)):
+            print(f"make_html: warning: {path.name} links to {stem}.ipynb, which is not in this build",
+                  file=sys.stderr)
+        (out / page).write_text(body, encoding="utf-8")
+        shutil.copy2(path, out / "notebooks" / path.name)
+        items.append(ITEM.format(page=page, title=html.escape(title), notebook=path.name,
+                                 objective=_inline_markdown(first_objective(nb)) or "&hellip;"))
+        print(f"{out / page}: {(out / page).stat().st_size / 1024:.0f} KiB ({time.perf_counter() - start:.1f} s)")
+    index_path = out / "index.html"
+    index_path.write_text(INDEX.format(items="\n".join(items), mathjax_url=html.escape(exporter.mathjax_url)),
+                          encoding="utf-8")
+    print(f"{index_path}: chapter map of {len(items)} chapter(s)")
+    return index_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "html", help="output folder")
+    parser.add_argument("--mathjax-url", default=None, help="MathJax 2 URL (default: nbconvert's CDN)")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted(ROOT.glob(CHAPTER_GLOB))
+    if not paths:
+        print("make_html: no notebooks found", file=sys.stderr)
+        return 1
+    build(paths, args.out, args.mathjax_url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
