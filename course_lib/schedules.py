@@ -212,8 +212,8 @@ def lr_range_test(
     """Train a fresh model with an exponentially growing rate and record the loss at each step.
 
     Step ``k`` uses ``lr_min * (lr_max / lr_min) ** (k / (num_steps - 1))`` on a new mini-batch
-    (plain :class:`~course_lib.optim.SGD`). The test stops early when the loss explodes: when it is
-    NaN/inf, or when its smoothed value (:func:`smoothed <smooth_losses>`) exceeds ``stop_factor``
+    (plain :class:`~course_lib.optim.SGD`). The test stops early when the loss explodes: when it
+    (or the model's output) is NaN/inf, or when its smoothed value (:func:`smoothed <smooth_losses>`) exceeds ``stop_factor``
     times the best smoothed value so far. Pick a rate with :func:`suggest_learning_rate`.
 
     Parameters
@@ -275,7 +275,10 @@ def lr_range_test(
                 batches = iterate_minibatches(X, y, batch_size, rng=rng)
                 batch = next(batches)
             X_batch, y_batch = batch
-            value = float(loss.forward(model.forward(X_batch), y_batch))
+            scores = model.forward(X_batch)
+            if not np.all(np.isfinite(scores)):  # the loss layers reject NaN/inf scores
+                break
+            value = float(loss.forward(scores, y_batch))
             if not math.isfinite(value):
                 break
             lrs.append(float(lr))

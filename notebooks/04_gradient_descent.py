@@ -73,8 +73,11 @@ rng = course_lib.setup_notebook(seed=0)
 # \theta_{t+1} = \theta_t - \eta\, \nabla L(\theta_t),
 # $$
 #
-# where the **learning rate** $\eta > 0$ sets the step size. Why does this go down? For a small
-# step $\Delta\theta$, the first-order Taylor expansion says
+# where the **learning rate** $\eta > 0$ (Greek "eta"; `lr` in the code) sets the step size, and
+# $t$ counts the steps. $\theta$ stands for *all* the parameters at once — for a network, every
+# $W$ and $b$ of chapter 3, each updated with its own gradient $dW$, $db$ from backpropagation.
+#
+# Why does this go down? For a small step $\Delta\theta$, the first-order Taylor expansion says
 # $L(\theta + \Delta\theta) \approx L(\theta) + \nabla L(\theta)^\top \Delta\theta$. With
 # $\Delta\theta = -\eta\nabla L$ this is
 #
@@ -167,10 +170,16 @@ plt.show()
 # Each coordinate shrinks by its own factor $|1 - \eta\lambda_i|$. The steep direction (large
 # $\lambda$) needs a small $\eta$ to stay stable ($\eta < 2/\lambda_{\max}$; chapter 5 studies
 # this), while the shallow direction (small $\lambda$) wants a large $\eta$ to make progress.
-# The best compromise, $\eta = 2/(\lambda_{\min} + \lambda_{\max})$, shrinks both by
+# As $\eta$ grows, the shallow factor $1 - \eta\lambda_{\min}$ falls, while the steep factor
+# $|1 - \eta\lambda_{\max}|$ rises again once $\eta > 1/\lambda_{\max}$ (the step overshoots).
+# The larger of the two (the slower direction) is smallest where they are equal,
+# $1 - \eta\lambda_{\min} = \eta\lambda_{\max} - 1$: the best compromise
+# $\eta = 2/(\lambda_{\min} + \lambda_{\max})$ shrinks both by
 #
 # $$
-# \frac{\kappa - 1}{\kappa + 1} \text{ per step, where } \kappa = \frac{\lambda_{\max}}{\lambda_{\min}}
+# 1 - \frac{2\lambda_{\min}}{\lambda_{\min} + \lambda_{\max}}
+# = \frac{\lambda_{\max} - \lambda_{\min}}{\lambda_{\max} + \lambda_{\min}}
+# = \frac{\kappa - 1}{\kappa + 1} \text{ per step, where } \kappa = \frac{\lambda_{\max}}{\lambda_{\min}}
 # $$
 #
 # is the **condition number** of $A$. $\kappa \approx 1$: a round bowl, fast. $\kappa \gg 1$: a
@@ -231,12 +240,16 @@ plotting.plot_contours(optim.rosenbrock, (-1.6, 1.6), (-0.6, 1.7), ax=axes[0],
                        levels=np.geomspace(0.01, 300, 14), minimum=[1, 1],
                        title="Rosenbrock, η = 0.0015, 5000 steps")
 plotting.plot_trajectory(rosen_path, ax=axes[0], marker="", lw=2)
-for t, offset in [(10, (-8, 9)), (100, (-50, -12)), (1000, (8, -12)), (5000, (-60, 4))]:
+for t, offset in [(10, (2, 12)), (100, (8, -6)), (1000, (10, -14)), (5000, (-64, 4))]:
     axes[0].annotate(f"t={t}", rosen_path[t], xytext=offset, textcoords="offset points",
-                     fontsize=10, color="tab:red", fontweight="bold")
+                     fontsize=10, color="tab:red", fontweight="bold",
+                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
     axes[0].plot(*rosen_path[t], "o", color="tab:red", ms=5)
+axes[0].set(xlabel="x", ylabel="y")
 axes[1].loglog(np.arange(1, len(rosen_loss)), rosen_loss[1:], lw=2)
-axes[1].set(xlabel="step t", ylabel="f", title="Fast into the valley, slow along it")
+axes[1].set(xlabel="step t (log scale)", ylabel="f(x, y) (log scale)",
+            title="Fast into the valley, slow along it")
+fig.tight_layout()
 plt.show()
 for t in [10, 100, 1000, 5000]:
     print(f"step {t:>4}: (x, y) = ({rosen_path[t, 0]:.3f}, {rosen_path[t, 1]:.3f})   f = {rosen_loss[t]:.2e}")
@@ -245,8 +258,9 @@ for t in [10, 100, 1000, 5000]:
 # The first steps fall steeply into the valley (the very first one even overshoots across it and
 # bounces back); then the walk along the nearly flat,
 # curving floor takes thousands of steps. Across the valley the surface is very steep, along it
-# very flat — a huge *local* condition number. A larger $\eta$ would speed up the walk along the
-# floor but overshoot across the valley (try $\eta = 0.003$).
+# very flat — a huge *local* condition number. A larger $\eta$ does not help: it overshoots
+# across the valley and bounces from wall to wall (try $\eta = 0.003$: after 5000 steps $f$ is
+# still about 0.3, hundreds of times worse).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Batch, stochastic and mini-batch gradient descent
@@ -267,9 +281,16 @@ for t in [10, 100, 1000, 5000]:
 # | **stochastic** GD (SGD) | 1 random example | $N$ | cheap, very noisy |
 # | **mini-batch** GD | $B$ random examples | $\lceil N/B \rceil$ | a compromise |
 #
-# One **epoch** is one pass over the training data. A mini-batch gradient
-# $g_B = \frac1B\sum_{n\in B}\nabla\ell_n$ drawn at random is an *unbiased* estimate of
-# $\nabla L$ (its average over all batches of an epoch is exactly $\nabla L$), and its noise
+# One **epoch** is one pass over the training data. A note on letters: in chapters 1–3 the batch
+# we passed to a loss was always the whole data set, so its $N$ rows were all the examples. From
+# now on $N$ is the size of the training set and $B$ the size of a mini-batch; the loss layers
+# average over the rows they are given, so on a mini-batch their $1/N$ becomes $1/B$.
+#
+# A mini-batch gradient $g_B = \frac1B\sum_{n\in \mathcal{B}}\nabla\ell_n$ over a random set
+# $\mathcal{B}$ of $B$ examples is an *unbiased* estimate of $\nabla L$: on average over the random
+# draw it equals $\nabla L$ (and since an epoch uses every example once, the average of the
+# $N/B$ batch gradients of an epoch is exactly $\nabla L$). Its error is an average of $B$
+# per-example errors, so its variance is about $1/B$ of a single example's and its typical size
 # shrinks like $1/\sqrt{B}$. In practice "SGD" usually means the mini-batch version. The library
 # cuts the data into shuffled mini-batches, one epoch per call: `iterate_minibatches` checks its
 # arguments at once (so a mistake is reported where you made it), draws one random permutation,
@@ -319,10 +340,11 @@ for batch_size in [1, 4, 16, 64]:
 
 # %% [markdown]
 # The estimates average to the exact gradient (unbiased) whatever $B$ is, and quadrupling $B$
-# roughly halves their error ($1/\sqrt{B}$; a bit better than that for $B = 64$, a quarter of the
-# whole data set). Now train with each method from $w = 0$ for the same number of
-# epochs — the same number of per-example gradient evaluations — and record the full training
-# loss after every update:
+# roughly halves their error ($1/\sqrt{B}$; a bit better than that for $B = 64$: batches drawn
+# without repetition from only 256 examples, a quarter of them at a time, vary less).
+#
+# Now train with each method from $w = 0$ for the same number of epochs — the same number of
+# per-example gradient evaluations — and record the full training loss after every update:
 
 # %%
 def train_linear(batch_size, lr, epochs, rng):
@@ -344,7 +366,8 @@ runs = {"batch (B = 256)": train_linear(256, lr, epochs, rng),
         "stochastic (B = 1)": train_linear(1, lr, epochs, rng)}
 best_loss = loss_and_grad(w_best, X_reg, y_reg)[0]
 for name, (path, loss_history) in runs.items():
-    last_epoch = loss_history[-(len(loss_history) - 1) // epochs:]
+    updates_per_epoch = (len(loss_history) - 1) // epochs
+    last_epoch = loss_history[-updates_per_epoch:]
     print(f"{name:<20} {len(path) - 1:>4} updates   loss during the last epoch: "
           f"{last_epoch.min():.4f} to {last_epoch.max():.4f}   (least squares: {best_loss:.4f})")
 
@@ -468,7 +491,8 @@ for name, path in runs_momentum.items():
 # Plain gradient descent, even with its best learning rate, bounces across the valley and
 # creeps along it. With momentum the path makes one wide swing, the cross-valley oscillation is
 # gentler and dies out, and the accumulated velocity carries the point along the valley floor:
-# it reaches $f < 10^{-3}$ after 31 steps instead of 53. Theory agrees: with the best constant settings the error shrinks per step by
+# it reaches $f < 10^{-3}$ after 31 steps instead of 53. Theory agrees: with the best constant
+# settings the error shrinks per step by
 # $(\kappa - 1)/(\kappa + 1)$ without momentum but by $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ with it —
 # for $\kappa = 10^4$, $0.9998$ versus $0.98$: a hundred times fewer steps.
 #
@@ -489,10 +513,19 @@ for g in [2.0, -1.0]:
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Gradient descent finds the least-squares solution
 #
-# For linear regression we do not actually need gradient descent: setting the gradient of the
-# MSE to zero gives the **normal equations** $X_1^\top X_1\,\theta = X_1^\top y$ (with $X_1$ the
-# inputs plus a column of ones for the bias), solved directly by `np.linalg.lstsq`. That makes it
-# the perfect test: gradient descent on the same loss must land on the same answer.
+# For linear regression we do not actually need gradient descent. Write the bias as one more
+# weight: $X_1$ is $X$ with a column of ones appended, $\theta = (w, b)$, and $\hat y = X_1\theta$.
+# The gradient of the MSE (chapter 1) is
+#
+# $$
+# \nabla_\theta \frac1N\lVert X_1\theta - y\rVert^2 = \frac2N X_1^\top (X_1\theta - y),
+# $$
+#
+# and setting it to zero gives the **normal equations** $X_1^\top X_1\,\theta = X_1^\top y$, solved
+# directly by `np.linalg.lstsq`. That makes it the perfect test: gradient descent on the same loss
+# must land on the same answer. Differentiating once more, the Hessian is the constant matrix
+# $2X_1^\top X_1/N$: the loss is exactly a quadratic bowl, and section 2 tells us how fast
+# gradient descent will get there.
 #
 # This time we use the real chapter 3 pieces: a `Linear` layer is the model ($\hat y = XW + b$),
 # `MSELoss` the loss, and `SGD` updates `W` and `b` — no network needed, since a layer also has
@@ -509,6 +542,13 @@ sk = LinearRegression().fit(X_lin, y_lin[:, 0])
 print(f"lstsq weights {np.round(theta_lstsq[:-1], 4)}, bias {theta_lstsq[-1]:.4f}")
 print(f"sklearn LinearRegression agrees with lstsq: "
       f"{np.allclose(np.append(sk.coef_, sk.intercept_), theta_lstsq)}")
+
+# How fast should gradient descent be? Section 2: each eigen-direction shrinks by |1 - lr*λ|.
+lam_lin = np.linalg.eigvalsh(2 * X1.T @ X1 / len(X1))
+slowest = np.max(np.abs(1 - 0.2 * lam_lin))
+print(f"eigenvalues of the Hessian 2 X1ᵀX1 / N: {np.array2string(lam_lin, precision=2)}")
+print(f"with lr = 0.2 every direction shrinks by {slowest:.3f} or better per step")
+print(f"after 300 steps at most a fraction {slowest**300:.0e} of the starting error is left")
 
 # Gradient descent: full batch, 300 steps.
 regressor = layers.Linear(5, 1, rng=rng)
@@ -527,10 +567,10 @@ print(f"max |theta_GD - theta_lstsq| < {TOLERANCE:.0e}: {max_diff < TOLERANCE}")
 
 # %% [markdown]
 # After 300 full-batch steps the two agree to better than $10^{-8}$ in every weight — in fact to
-# the last digits of float64 rounding, but $10^{-8}$ is the tolerance we state, a margin that
-# holds on any machine. The bowl is well-conditioned (the features of `make_regression` are
-# independent, so the eigenvalues of the Hessian $2X_1^\top X_1/N$ are all close to 2), the
-# error shrinks by a constant factor each step, and a few hundred steps are plenty.
+# the last digits of float64 rounding, as the factor $0.674^{300}$ predicts, but $10^{-8}$ is
+# the tolerance we state, a margin that holds on any machine. The bowl is well-conditioned (the
+# features of `make_regression` are independent with variance 1, so the eigenvalues of the Hessian
+# are all close to 2, $\kappa \approx 1.5$), and a few hundred steps are plenty.
 #
 # With **mini-batches** and a constant learning rate the story of section 4 repeats: the
 # parameters get close quickly, then jitter around the answer instead of settling on it.
@@ -722,9 +762,12 @@ check("4.4", least_squares)
 # | eigenvalue | 固有値 | the curvature $\lambda_i$ along one principal direction |
 # | condition number | 条件数 | $\kappa = \lambda_{\max}/\lambda_{\min}$: how elongated the valley is |
 # | convergence | 収束 | the parameters settling at a minimum |
+# | linear convergence | 線形収束 | the error shrinks by a constant factor per step: a straight line on a log scale |
+# | trajectory | 軌跡 | the sequence of points $\theta_0, \theta_1, \dots$ gradient descent visits |
 # | batch gradient descent | バッチ勾配降下法 | each step uses the gradient over all examples |
 # | stochastic gradient descent (SGD) | 確率的勾配降下法 | each step uses one (or a few) random examples |
 # | mini-batch | ミニバッチ | a small random subset of the training data |
+# | unbiased estimate | 不偏推定量 | a random estimate whose average is the exact value (here: $g_B$ of $\nabla L$) |
 # | batch size | バッチサイズ | the number $B$ of examples per mini-batch |
 # | epoch | エポック | one pass over the whole training set |
 # | momentum | モーメンタム（慣性項） | keeping a velocity that accumulates past gradients |

@@ -224,6 +224,28 @@ def test_lr_range_test_stops_when_the_loss_explodes():
     assert suggest_learning_rate(lrs, losses) < lrs[-1]
 
 
+class _BlowsUpAfterOneStep:
+    """A model whose output turns to NaN after its first update, as overflowing weights do."""
+
+    def __init__(self):
+        self.params = {"w": np.zeros(1)}
+        self.grads = {"w": np.ones(1)}
+
+    def forward(self, X):
+        return np.full((len(X), 1), 0.5 if self.params["w"][0] == 0 else np.nan)
+
+    def backward(self, grad):
+        return grad
+
+
+def test_lr_range_test_stops_when_the_output_is_not_finite():
+    X, y = _regression()
+    lrs, losses = lr_range_test(_BlowsUpAfterOneStep, MSELoss(), X, y, rng=np.random.default_rng(0),
+                                num_steps=10, batch_size=20)
+    assert len(lrs) == len(losses) == 1  # stopped instead of letting MSELoss reject the NaN
+    assert np.all(np.isfinite(losses))
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [

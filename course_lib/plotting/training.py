@@ -99,7 +99,7 @@ def plot_quadratic_descent(hessian, x0, lr: float, steps: int = 20, ax=None, ext
     ratio = lr / critical_learning_rate(H)
     end = float(np.linalg.norm(path[-1])) if finite[-1] else np.inf
     verdict = "converges" if end < np.linalg.norm(path[0]) else "diverges"
-    ax.text(0.03, 0.03, f"η = {ratio:.2f} × 2/λmax\n{verdict}", transform=ax.transAxes,
+    ax.text(0.03, 0.03, f"η = {ratio:.3g} × 2/λmax\n{verdict}", transform=ax.transAxes,
             fontsize=9, va="bottom", bbox=dict(fc="white", ec="0.8", alpha=0.9))
     ax.set_title(title if title is not None else f"η = {lr:g}")
     ax.set_xticks([])
@@ -159,7 +159,8 @@ def plot_contraction_factors(hessian, lr_max: float | None = None, ax=None):
     """``|1 − lr·λ_i|`` against ``lr`` for each eigenvalue ``λ_i`` of ``hessian``.
 
     A direction shrinks while its curve is below 1; the shaded region, beyond ``2/λ_max``, is
-    where the steepest direction grows and gradient descent diverges.
+    where the steepest direction grows and gradient descent diverges. A dot marks the best
+    constant rate ``2/(λ_min + λ_max)``, where the curves of the two extreme eigenvalues cross.
 
     Returns
     -------
@@ -178,6 +179,14 @@ def plot_contraction_factors(hessian, lr_max: float | None = None, ax=None):
     ax.axvspan(crit, lr_max, color="C3", alpha=0.08)
     ax.text(crit, 0.02, f" 2/λmax = {crit:.3g}", color="C3", transform=ax.get_xaxis_transform(),
             va="bottom")
+    if lams[0] > lams[-1] > 0:  # two distinct curves: mark where the slowest direction is fastest
+        best = 2 / (lams[0] + lams[-1])
+        factor = (lams[0] - lams[-1]) / (lams[0] + lams[-1])
+        if best < lr_max:
+            ax.plot(best, factor, "o", color="k", ms=6, zorder=5)
+            ax.annotate(f"best η = {best:.3g}\nfactor {factor:.3g}", (best, factor),
+                        xytext=(0.85 * crit, 0.25), ha="center", va="center", fontsize=9,
+                        arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
     ax.set_xlim(0, lr_max)
     ax.set_ylim(0, 2)
     ax.set_xlabel("learning rate η")
