@@ -1,0 +1,119 @@
+"""Chapter 6 exercises: checkers for normalising pixels, accuracy, the confusion matrix, shifting a digit."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from course_lib.exercises import Result, compare_arrays, exercise
+
+
+def _shift_reference(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Move a 28×28 image down by ``dy`` and right by ``dx`` pixels, filling with zeros."""
+    out = np.zeros_like(image)
+    h, w = image.shape
+    out[max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = (
+        image[max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)]
+    )
+    return out
+
+
+@exercise("6.1", "normalise pixels to [0, 1]")
+def _check_normalize(answer) -> Result:
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        X = rng.integers(0, 256, size=(5, 784), dtype=np.uint8)
+        X[0, :3] = [0, 255, 128]
+        original = X.copy()
+        out = answer(X)
+        if not np.array_equal(X, original):
+            return Result(False, "your function changed its input X. Hint: return a new array "
+                          "(X / 255 does), do not divide X in place.")
+        arr = np.asarray(out)
+        if arr.dtype.kind != "f":
+            return Result(False, f"the result has dtype {arr.dtype}, expected floating point. "
+                          "Hint: in NumPy `X / 255` gives floats; `X // 255` gives integers.")
+        result = compare_arrays("my_normalize(X)", arr, X / 255.0, rtol=1e-6, atol=1e-7)
+        if not result:
+            if np.allclose(arr, X / 256.0, rtol=1e-6):
+                return Result(False, result.message + " Hint: the largest pixel value is 255, "
+                              "so divide by 255 (then 255 becomes exactly 1).")
+            return Result(False, result.message + " Hint: pixel values 0…255 should become "
+                          "0…1: divide by 255.")
+    return Result(True, "pixels scaled to [0, 1]: 0 stays background, 255 becomes 1.")
+
+
+@exercise("6.2", "accuracy from scores")
+def _check_accuracy(answer) -> Result:
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        scores = rng.normal(size=(40, 10))
+        labels = rng.integers(0, 10, size=40)
+        labels[:15] = scores[:15].argmax(axis=1)  # some right answers
+        expected = float(np.mean(scores.argmax(axis=1) == labels))
+        value = answer(scores, labels)
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            return Result(False, f"return one number, got an array of shape {value.shape}. "
+                          "Hint: take the mean of the comparison (predicted == labels).")
+        if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
+            return Result(False, f"return a number between 0 and 1, got {type(value).__name__}.")
+        value = float(value)
+        if not np.isclose(value, expected):
+            if np.isclose(value, expected * len(labels)):
+                hint = "you returned the NUMBER correct; divide by the number of examples."
+            elif np.isclose(value, np.mean(scores.argmax(axis=0)[: len(labels)] == labels)):
+                hint = "take the argmax along axis=1 (over the 10 classes of each row)."
+            else:
+                hint = "predicted = scores.argmax(axis=1); accuracy = mean(predicted == labels)."
+            return Result(False, f"got {value:.4f}, expected {expected:.4f}. Hint: {hint}")
+    return Result(True, "accuracy = fraction of rows whose largest score is the true class.")
+
+
+@exercise("6.3", "a confusion matrix by hand")
+def _check_confusion(answer) -> Result:
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        y_true = rng.integers(0, 10, size=200)
+        y_pred = np.where(rng.random(200) < 0.7, y_true, rng.integers(0, 10, size=200))
+        y_pred[0], y_true[0] = 9, 4  # make the matrix clearly non-symmetric
+        expected = np.zeros((10, 10), dtype=np.int64)
+        np.add.at(expected, (y_true, y_pred), 1)
+        out = np.asarray(answer(y_true, y_pred))
+        result = compare_arrays("my_confusion_matrix(y_true, y_pred)", out, expected)
+        if not result:
+            if out.shape == expected.shape and np.array_equal(out, expected.T):
+                return Result(False, result.message + " Hint: rows are the TRUE digits and "
+                              "columns the PREDICTED ones (scikit-learn's convention): "
+                              "C[true, predicted] += 1.")
+            return Result(False, result.message + " Hint: start from np.zeros((10, 10), int) "
+                          "and add 1 at C[t, p] for every pair (t, p).")
+    return Result(True, "C[i, j] counts images of digit i predicted as j; the diagonal is right.")
+
+
+@exercise("6.4", "shift a digit (data augmentation)")
+def _check_shift(answer) -> Result:
+    rng = np.random.default_rng(0)
+    image = np.zeros((28, 28))
+    image[6:22, 9:19] = rng.random((16, 10)) + 0.1
+    for dy, dx in [(1, 0), (0, 1), (-1, 0), (0, -1), (2, -3), (-1, 1), (0, 0)]:
+        original = image.copy()
+        out = answer(image, dy, dx)
+        if not np.array_equal(image, original):
+            return Result(False, "your function changed its input image. Hint: fill a new array "
+                          "(np.zeros_like(image)) and copy the moved pixels into it.")
+        expected = _shift_reference(image, dy, dx)
+        result = compare_arrays(f"shift_image(image, {dy}, {dx})", out, expected)
+        if not result:
+            if np.shape(out) == (28, 28) and np.allclose(out, _shift_reference(image, -dy, -dx)):
+                hint = "you moved it the opposite way: positive dy moves the digit DOWN " \
+                       "(to larger row numbers), positive dx to the RIGHT."
+            else:
+                hint = "out[i + dy, j + dx] = image[i, j] where both indices are inside 0…27."
+            return Result(False, f"{result.message} Hint: {hint}")
+    edge = np.zeros((28, 28))
+    edge[:, 0] = 1.0  # a stroke touching the left border must vanish, not wrap around
+    if not np.array_equal(np.asarray(answer(edge, 0, -1)), np.zeros((28, 28))):
+        return Result(False, "a stroke in the first column moved one pixel left must leave the "
+                      "image. Hint: np.roll wraps around; slice and fill with zeros instead.")
+    return Result(True, "the digit moves, the border fills with zeros: still the same digit.")
