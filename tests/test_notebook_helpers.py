@@ -86,3 +86,16 @@ def test_every_chapter_has_at_least_three_registered_exercises():
     for chapter in {i.split(".")[0] for i in ids}:
         assert sum(i.startswith(f"{chapter}.") for i in ids) >= 3
     assert isinstance(Result(True, ""), Result)
+
+
+def test_chapter_1_targeted_hints(capsys):
+    assert check("1.5", lambda z, t: np.mean(np.logaddexp(0, z) - t * z))
+    assert not check("1.5", lambda z, t: np.sum(np.logaddexp(0, z) - t * z))
+    assert not check("1.5", lambda z, t: losses.binary_cross_entropy(1 / (1 + np.exp(-z)), t))
+    assert not check("1.5", lambda z, t: np.mean(np.log(1 + np.exp(z)) - t * z))
+    assert not check("1.1", lambda p, t: (p - t) / p.size)
+    assert not check("1.2", lambda z: losses.log_softmax(z, axis=0))
+    assert not check("1.3", np.log(0.14))
+    out = capsys.readouterr().out
+    for hint in ["the sum", "Clipping", "inf/NaN", "factor 2", "ROW", "wrong sign"]:
+        assert hint in out, hint
