@@ -1,4 +1,7 @@
-"""Chapter 6 exercises: checkers for normalising pixels, accuracy, the confusion matrix, shifting a digit."""
+"""Chapter 6 exercises: normalising pixels, accuracy, the confusion matrix, shifting a digit, one step.
+
+Exercise 6.5 is the whole course in one function: forward pass, loss, backpropagation, update.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import numbers
 import numpy as np
 
 from course_lib.exercises import Result, compare_arrays, exercise
+from course_lib.layers import SoftmaxCrossEntropy
+from course_lib.network import MLP
 
 
 def _shift_reference(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
@@ -52,7 +57,14 @@ def _check_accuracy(answer) -> Result:
         labels = rng.integers(0, 10, size=40)
         labels[:15] = scores[:15].argmax(axis=1)  # some right answers
         expected = float(np.mean(scores.argmax(axis=1) == labels))
-        value = answer(scores, labels)
+        try:
+            value = answer(scores, labels)
+        except ValueError as err:
+            if "broadcast" not in str(err):
+                raise
+            return Result(False, f"your answer raised ValueError: {str(err).strip()}. Hint: take "
+                          "the argmax along axis=1, over the 10 scores of each row: "
+                          "scores.argmax(axis=1) has shape (N,), like labels.")
         if isinstance(value, np.ndarray) and value.ndim > 0:
             return Result(False, f"return one number, got an array of shape {value.shape}. "
                           "Hint: take the mean of the comparison (predicted == labels).")
@@ -62,8 +74,8 @@ def _check_accuracy(answer) -> Result:
         if not np.isclose(value, expected):
             if np.isclose(value, expected * len(labels)):
                 hint = "you returned the NUMBER correct; divide by the number of examples."
-            elif np.isclose(value, np.mean(scores.argmax(axis=0)[: len(labels)] == labels)):
-                hint = "take the argmax along axis=1 (over the 10 classes of each row)."
+            elif np.isclose(value, np.mean(scores.argmin(axis=1) == labels)):
+                hint = "the prediction is the LARGEST score: argmax, not argmin."
             else:
                 hint = "predicted = scores.argmax(axis=1); accuracy = mean(predicted == labels)."
             return Result(False, f"got {value:.4f}, expected {expected:.4f}. Hint: {hint}")
@@ -117,3 +129,59 @@ def _check_shift(answer) -> Result:
         return Result(False, "a stroke in the first column moved one pixel left must leave the "
                       "image. Hint: np.roll wraps around; slice and fill with zeros instead.")
     return Result(True, "the digit moves, the border fills with zeros: still the same digit.")
+
+
+def _mlp_with(params: dict):
+    """A 12-6-3 MLP holding copies of ``params``."""
+    model = MLP([12, 6, 3], rng=np.random.default_rng(1))
+    for key, p in model.params.items():
+        p[...] = params[key]
+    return model
+
+
+def _step_problem():
+    """A small network, a batch and its reference result after one plain SGD step."""
+    rng = np.random.default_rng(6)
+    X, y, lr = rng.random((8, 12)), rng.integers(0, 3, size=8), 0.5
+    reference = MLP([12, 6, 3], rng=np.random.default_rng(1))
+    start = {key: p.copy() for key, p in reference.params.items()}
+    loss_layer = SoftmaxCrossEntropy()
+    loss = loss_layer.forward(reference.forward(X), y)
+    reference.backward(loss_layer.backward())
+    grads = {key: g.copy() for key, g in reference.grads.items()}
+    after = {key: start[key] - lr * grads[key] for key in start}
+    loss_after = SoftmaxCrossEntropy().forward(_mlp_with(after).forward(X), y)
+    return X, y, lr, start, grads, after, float(loss), float(loss_after)
+
+
+@exercise("6.5", "one learning step: forward, loss, backward, update")
+def _check_train_step(answer) -> Result:
+    X, y, lr, start, grads, after, loss, loss_after = _step_problem()
+    model = _mlp_with(start)
+    value = answer(model, SoftmaxCrossEntropy(), X.copy(), y.copy(), lr)
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
+        return Result(False, f"return the loss (one number), got {type(value).__name__}. Hint: "
+                      "keep the value of loss_layer.forward(scores, y) and return it at the end.")
+    params = model.params
+    if all(np.array_equal(params[key], start[key]) for key in start):
+        return Result(False, "the weights did not change. Hint: update them IN PLACE, "
+                      "`p -= lr * model.grads[key]` for each `key, p` in model.params.items(); "
+                      "`p = p - lr * g` only gives the name p a new array, the model never sees it.")
+    if all(np.allclose(params[key], start[key] + lr * grads[key]) for key in start):
+        return Result(False, "the weights moved UP the gradient, so the loss grows. Hint: "
+                      "gradient descent subtracts: p -= lr * grad (chapter 4).")
+    for key in start:
+        result = compare_arrays(f"model.params[{key!r}] after your step", params[key], after[key])
+        if not result:
+            return Result(False, result.message + " Hint: one plain SGD step, no momentum: "
+                          "p -= lr * g for every parameter, with the gradients of this batch "
+                          "(forward, then loss, then model.backward(loss_layer.backward())).")
+    if not np.isclose(float(value), loss):
+        if np.isclose(float(value), loss_after):
+            return Result(False, f"you returned {float(value):.4f}, the loss AFTER the update; "
+                          f"expected {loss:.4f}. Hint: return the loss computed in the forward "
+                          "pass, the one the gradients belong to.")
+        return Result(False, f"you returned {float(value):.4f}, expected the loss {loss:.4f}. "
+                      "Hint: return loss_layer.forward(model.forward(X), y).")
+    return Result(True, "forward, loss, backward, update: one step of gradient descent — "
+                  "repeat it over mini-batches and epochs and you have training.fit.")

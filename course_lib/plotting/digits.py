@@ -10,6 +10,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 
 __all__ = [
     "plot_digit",
@@ -185,24 +186,40 @@ def plot_class_balance(*label_sets, names=None, ax=None):
 def plot_digit_probabilities(probs, label=None, ax=None, title: str | None = None):
     """Bar chart of the 10 class probabilities of one image; the true ``label`` in green.
 
+    The predicted digit (largest probability) is outlined in black, and the probabilities of the
+    true and the predicted digit are written above their bars; a small legend explains the colours.
+
     Parameters
     ----------
     probs : array_like, shape (10,)
         Softmax output for one image.
     label : int, optional
-        The true digit (its bar is green, the others grey; the predicted one is outlined).
+        The true digit (its bar is green, the others grey).
+    ax : matplotlib Axes, optional
+    title : str, optional
     """
     p = np.asarray(probs, dtype=np.float64).ravel()
     if p.shape != (10,):
         raise ValueError(
             f"probs must hold 10 probabilities (one per digit), got shape {np.shape(probs)}"
         )
+    if label is not None:
+        label = int(label)
+        if not 0 <= label <= 9:
+            raise ValueError(f"label must be a digit 0…9, got {label}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.0, 2.8))
-    colors = ["tab:green" if label is not None and k == label else "tab:gray" for k in range(10)]
+    predicted = int(np.argmax(p))
+    colors = ["tab:green" if k == label else "tab:gray" for k in range(10)]
     bars = ax.bar(np.arange(10), p, color=colors)
-    bars[int(np.argmax(p))].set_edgecolor("black")
-    bars[int(np.argmax(p))].set_linewidth(2)
+    bars[predicted].set_edgecolor("black")
+    bars[predicted].set_linewidth(2)
+    for k in sorted({predicted} | ({label} if label is not None else set())):
+        ax.text(k, p[k] + 0.02, f"{p[k]:.2f}", ha="center", va="bottom", fontsize=9)
+    handles = [Patch(facecolor="white", edgecolor="black", linewidth=2, label="predicted digit")]
+    if label is not None:
+        handles.insert(0, Patch(facecolor="tab:green", label="true digit"))
+    ax.legend(handles=handles, loc="best", fontsize=9, framealpha=0.9)
     ax.set_xticks(np.arange(10))
     ax.set_ylim(0, 1)
     ax.set_xlabel("digit")
