@@ -7,27 +7,16 @@ and chapter 1's student copy executed up to its first exercise.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
 import types
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-IDS = [p.stem for p in NOTEBOOKS]
-
-
-def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(f"tool_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tool_loader import IDS, NOTEBOOKS, ROOT, load_tool
 
 
 ms = load_tool("make_student")
