@@ -28,9 +28,21 @@ def as_float_array(x, name: str, ndim: int | tuple[int, ...] | None = None) -> n
         if arr.ndim not in allowed:
             wanted = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(f"{name} must be {wanted}, got shape {arr.shape} ({arr.ndim}-D)")
-    if not np.all(np.isfinite(arr)):
+    if not _all_finite(arr):
         raise ValueError(f"{name} contains NaN or inf; check the values that produced it")
     return arr
+
+
+def _all_finite(arr: np.ndarray) -> bool:
+    """``np.all(np.isfinite(arr))``, without its temporary boolean array in the usual case.
+
+    A NaN or inf anywhere makes the sum NaN or inf, so a finite sum proves every entry finite
+    (one fast pass, no allocation: it matters for a 60,000 × 784 data set). Only a sum that is
+    not finite — bad data, or huge values overflowing — needs the entry-by-entry check.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()
+    return bool(np.isfinite(total)) or bool(np.all(np.isfinite(arr)))
 
 
 def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:

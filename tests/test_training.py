@@ -15,6 +15,7 @@ from hypothesis import strategies as st  # noqa: E402
 from sklearn.datasets import make_blobs  # noqa: E402
 
 from course_lib import plotting  # noqa: E402
+from course_lib._validation import check_dataset  # noqa: E402
 from course_lib.layers import Linear, MSELoss, SoftmaxCrossEntropy  # noqa: E402
 from course_lib.network import MLP, Sequential  # noqa: E402
 from course_lib.optim import SGD  # noqa: E402
@@ -236,6 +237,37 @@ def test_fit_bad_input(change, error, match):
     args.update(change)
     with pytest.raises(error, match=match):
         fit(**args)
+
+
+@pytest.mark.parametrize(
+    "values, dtype, finite",
+    [
+        ([3e38, 3e38], np.float32, True),       # the sum overflows to inf: checked one by one
+        ([6e4, 6e4, -1.0], np.float16, True),
+        ([np.inf, -np.inf], np.float64, False),  # the sum is NaN
+        ([1e308, 1e308, np.inf], np.float64, False),
+        ([0.5, np.nan, 0.5], np.float32, False),
+    ],
+)
+@pytest.mark.filterwarnings("error")  # an overflowing sum must not warn either
+def test_data_check_is_exact_when_the_sum_is_not_finite(values, dtype, finite):
+    X = np.array(values, dtype=dtype).reshape(-1, 1)
+    if finite:
+        assert check_dataset(X, np.zeros(len(X)))[0] is X  # no copy, no RuntimeWarning
+    else:
+        with pytest.raises(ValueError, match="X contains NaN or inf"):
+            check_dataset(X, np.zeros(len(X)))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(width=32), min_size=1, max_size=30))
+def test_data_check_rejects_exactly_the_non_finite(values):
+    X = np.array(values, dtype=np.float32).reshape(-1, 1)
+    if np.all(np.isfinite(X)):
+        check_dataset(X, np.zeros(len(X)))
+    else:
+        with pytest.raises(ValueError, match="X contains NaN or inf"):
+            check_dataset(X, np.zeros(len(X)))
 
 
 def test_non_positive_learning_rate_is_rejected():
