@@ -394,8 +394,10 @@ for name, schedule in candidates.items():
                   rng=np.random.default_rng(batch_seed), schedule=schedule,
                   validation=(X_val, y_val), progress=False)
     schedule_curves[name] = history.step_loss
-    print(f"{name:38s} final loss {history.train_loss[-1]:.3f}, "
-          f"validation accuracy {history.val_accuracy[-1]:5.1%}, "
+    # Coarse rounding on purpose: at a peak rate this high the runs are on the edge of chaos, and
+    # the third digit of the loss depends on the CPU's floating-point kernels.
+    print(f"{name:38s} final loss {history.train_loss[-1]:.1f}, "
+          f"validation accuracy {history.val_accuracy[-1]:4.0%}, "
           f"dead units {dead_fraction(model, X_train):.0%}")
 
 ax = plotting.plot_loss_curves(schedule_curves)
