@@ -48,7 +48,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTER_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
 DEFAULT_REVEAL = "https://unpkg.com/reveal.js@4.0.2"
 IMPORTS_COURSE_LIB = re.compile(r"^\s*(import course_lib|from course_lib[ .])", re.MULTILINE)
-TITLE_RE = re.compile(r"^#[ \t]+(.+)$", re.MULTILINE)
 
 # reveal's own template, minus the require.js/jQuery loaders: reveal.js 4 works with plain
 # <script> tags, which also lets the deck degrade to one readable page when reveal.js is missing.
@@ -114,16 +113,6 @@ def _load_tool(name: str):
     return module
 
 
-def chapter_title(nb) -> str | None:
-    """Text of the first ``# Heading`` in the notebook, e.g. ``Chapter 1 — Loss functions…``."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = TITLE_RE.search(cell.source)
-            if match:
-                return match.group(1).strip()
-    return None
-
-
 def prepare(nb, with_solutions: bool = False):
     """A copy of ``nb`` arranged for slides (see the module docstring)."""
     nb = copy.deepcopy(nb)
@@ -137,7 +126,8 @@ def prepare(nb, with_solutions: bool = False):
             cell.metadata.setdefault("slideshow", {})["slide_type"] = "skip"
         if not colab:
             first_code = False
-    _load_tool("make_html").describe_widgets(nb)
+    site = _load_tool("make_html")
+    site.describe_widgets(nb)
     if not with_solutions:
         student = _load_tool("make_student")
         for cell, exercise_id in zip(nb.cells, student.exercise_ids(nb)):
@@ -146,7 +136,7 @@ def prepare(nb, with_solutions: bool = False):
                 cell.source = source
                 if cell.cell_type == "code":
                     cell.outputs = []
-    title = chapter_title(nb)
+    title = site.chapter_title(nb, fallback="")
     if title:
         nb.metadata["title"] = title
     return nb
