@@ -33,6 +33,13 @@
 # **forward propagation**. Learning means changing the weights so that the outputs get better. To
 # do that we first need one number that says how bad the outputs are right now: the **loss**.
 # This chapter is about that number; the next five are about making it smaller.
+#
+# **The road ahead: one learning step in four parts.** (1) *forward propagation* computes the
+# output; (2) the *loss* measures how wrong it is (this chapter); (3) *backpropagation* (逆伝播)
+# sends the error backwards through the network with the chain rule (連鎖律), giving the gradient of
+# the loss for every weight (chapters 2–3); (4) *gradient descent* moves every weight a little
+# against its gradient, by a step set by the *learning rate* (学習率) (chapters 4–5). Chapter 6 runs
+# all four steps on a real handwritten digit, then trains a network on thousands of them.
 
 # %%
 # Running on Google Colab? Install the course library first (this does nothing anywhere else).

@@ -555,7 +555,10 @@ plt.show()
 # every $n$: one backward step per forward operation. Forward mode and central differences pay one
 # (or two) full passes **per input**, so their cost grows like $n^2$ — at $n = 200$ they are about
 # 100 and 200 times more expensive than reverse mode, and the gap keeps widening. For a network
-# with a million weights, reverse mode still costs about two forward passes; the others, a million.
+# with a million weights, reverse mode still costs one forward and one backward pass — a small
+# constant times one forward pass (here exactly 2, counting one chain-rule step per operation;
+# chapter 3, section 9 counts the arithmetic of matrix layers and gets about 3); the others cost a
+# million passes.
 #
 # This is **automatic differentiation** (自動微分): not symbolic algebra on formulas, and not
 # numerical approximation, but the exact chain rule applied to the operations the program actually
@@ -575,9 +578,10 @@ plt.show()
 #   gradients. The backward pass visits the nodes in reverse topological order and applies
 #   `child.grad += local * node.grad`.
 # - Fan-out: a value used several times receives the **sum** of the gradients from all its uses.
-# - Reverse mode gives the gradient with respect to all $n$ inputs for about twice the cost of one
-#   forward pass; forward mode and numerical differences cost $n$ passes. Backpropagation is
-#   reverse-mode automatic differentiation.
+# - Reverse mode gives the gradient with respect to all $n$ inputs for one forward plus one
+#   backward pass — a small constant times the cost of one forward pass (exactly 2 in our count);
+#   forward mode and numerical differences cost $n$ passes. Backpropagation is reverse-mode
+#   automatic differentiation.
 #
 # **Next:** chapter 3 goes from scalars to arrays: the same chain rule, one layer at a time.
 
@@ -675,7 +679,7 @@ check("2.4", gradient)
 # | round-off error | 丸め誤差 | error from finite float precision: $\propto \varepsilon/h$ |
 # | chain rule | 連鎖律 | derivatives of a composition multiply: $\frac{dy}{dx} = \frac{dy}{du}\frac{du}{dx}$ |
 # | computational graph | 計算グラフ | nodes = operations and values, arrows = which value feeds which operation |
-# | forward pass / backward pass | 順伝播 / 逆伝播 | computing the values inputs → output / the gradients output → inputs |
+# | forward pass / backward pass | 前向き伝播（順伝播） / 逆伝播 | computing the values inputs → output / the gradients output → inputs |
 # | local gradient | 局所勾配 | derivative of one operation's output with respect to one of its inputs |
 # | topological order | トポロジカル順序 | an order of the nodes in which each comes after its inputs |
 # | fan-out | ファンアウト（分岐） | one value used by several operations; its gradients add |
@@ -684,4 +688,5 @@ check("2.4", gradient)
 # | reverse mode | リバースモード | automatic differentiation from the output back to the inputs, one output per pass |
 # | backpropagation | 逆伝播（誤差逆伝播法） | reverse-mode automatic differentiation of a network's loss |
 #
-# **Next chapter:** [Chapter 3 — Backpropagation](03_backpropagation.ipynb)
+# **Next chapter:** [Chapter 3 — Backpropagation](03_backpropagation.ipynb): the same chain rule
+# on whole arrays, one layer at a time.

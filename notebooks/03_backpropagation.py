@@ -484,7 +484,10 @@ plt.show()
 # network with $P$ parameters. Backpropagation needs one forward and one backward pass, whatever
 # $P$ is — and a backward pass costs about two forward passes (each `Linear` does one matrix
 # product forward and two backward, `dW = X.T @ δ` and `dX = δ @ W.T`), so about three forward
-# passes' worth of work in all. Let us count — and time — both, for networks 64 → H → 10 of
+# passes' worth of work in all. (Chapter 2 counted one chain-rule step per scalar operation and
+# found reverse mode at exactly twice one evaluation; inside a matrix layer a backward step does
+# twice the arithmetic of a forward one, hence 3 here. Either way: a small constant, independent
+# of $P$.) Let us count — and time — both, for networks 64 → H → 10 of
 # growing width $H$.
 
 # %%
@@ -601,6 +604,8 @@ plt.show()
 #   one backward pass (about three forward passes of work), whatever $P$.
 # - In a deep sigmoid network the gradient shrinks layer by layer (vanishing gradients); ReLU
 #   with He initialisation keeps it alive.
+#
+# **Next:** chapter 4 uses these gradients to change the weights — gradient descent.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises

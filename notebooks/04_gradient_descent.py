@@ -74,7 +74,8 @@ rng = course_lib.setup_notebook(seed=0)
 # $$
 #
 # where the **learning rate** $\eta > 0$ (Greek "eta"; `lr` in the code) sets the step size, and
-# $t$ counts the steps. $\theta$ stands for *all* the parameters at once — for a network, every
+# the subscript $t$ counts the steps (not to be confused with the one-hot targets $t$ of
+# chapters 1 and 3). $\theta$ stands for *all* the parameters at once — for a network, every
 # $W$ and $b$ of chapter 3, each updated with its own gradient $dW$, $db$ from backpropagation.
 #
 # Why does this go down? For a small step $\Delta\theta$, the first-order Taylor expansion says
@@ -777,4 +778,5 @@ check("4.4", least_squares)
 # | decision boundary | 決定境界 | where a classifier switches from one class to the other |
 # | training loop | 学習ループ | forward, loss, backward, update — repeated |
 #
-# **Next chapter:** [Chapter 5 — The learning rate](05_learning_rate.ipynb)
+# **Next chapter:** [Chapter 5 — The learning rate](05_learning_rate.ipynb): how big a step — too
+# small, good, too large, diverging — and how to change it during training.

@@ -68,8 +68,9 @@ rng = course_lib.setup_notebook(seed=0)
 # ## 1. Four learning rates on a bowl
 #
 # Take the quadratic bowl $f(x) = \tfrac12 x^\top H x$ in two dimensions, with its minimum at
-# $x^* = 0$. Its **Hessian** (the matrix of second derivatives) $H$ has eigenvalues 10 and 1, and
-# its axes are turned by 30°: the bowl is steep in one direction and shallow in the other.
+# $x^* = 0$. Its **Hessian** $H$ (the matrix of second derivatives; chapter 4 called it $A$) has
+# eigenvalues 10 and 1, and its axes are turned by 30°: the bowl is steep in one direction and
+# shallow in the other.
 # We start gradient descent at the same point with four learning rates and take 20 steps each.
 
 # %%
@@ -631,4 +632,5 @@ check("5.4", gd_closed_form)
 # | dead ReLU | 死んだ ReLU（dying ReLU） | a unit whose input is negative for every example, so its gradient is 0 |
 # | bisection | 二分法 | halving an interval that contains the answer, again and again |
 #
-# **Next chapter:** [Chapter 6 — MNIST](06_mnist.ipynb)
+# **Next chapter:** [Chapter 6 — MNIST](06_mnist.ipynb): the four steps on real handwritten
+# digits, end to end.

@@ -284,7 +284,8 @@ print(f"loss L = -log p[{t[0]}] = {-np.log(probs[t[0]]):.4f}   (loss layer: {los
 #
 # Now the chain rule (chapter 2), applied layer by layer from the loss down (chapter 3). The loss
 # layer's `backward` starts with the error signal at the scores, $\delta = \partial L/\partial z =
-# (p - t)/N$, where $t$ is now the one-hot vector of the true digit and $N = 1$. Each layer's
+# (p - t)/B$, where $t$ is now the one-hot vector of the true digit and the batch holds $B = 1$
+# image (chapter 4: the loss averages over the rows it is given). Each layer's
 # `backward` turns the error signal at its output into the gradients of its parameters and the
 # error signal at its input, which it passes down:
 #
@@ -294,8 +295,9 @@ print(f"loss L = -log p[{t[0]}] = {-np.log(probs[t[0]]):.4f}   (loss layer: {los
 # | `ReLU` | (none) | $\delta_1 = \partial L/\partial z_1 = \partial L/\partial h \odot (z_1 > 0)$ |
 # | `Linear(784, 128)` | $\partial L/\partial W_1 = x^\top\delta_1$, $\ \partial L/\partial b_1 = \sum_n \delta_{1,n}$ | (not needed: $x$ is data) |
 #
-# One backward pass, costing about as much as the forward pass, delivers every partial derivative
-# at once: that is reverse-mode differentiation (chapter 2). The library names the parameters by
+# One backward pass, costing a small constant times the forward pass (about twice: chapter 3,
+# section 9), delivers every partial derivative at once: that is reverse-mode differentiation
+# (chapter 2). The library names the parameters by
 # layer index — `0.W`, `0.b` are $W_1, b_1$ (layer 0, the first `Linear`); layer 1, the `ReLU`, has
 # none; `2.W`, `2.b` are $W_2, b_2$:
 
@@ -402,8 +404,12 @@ print(f"(only {np.sum(y_train == t[0]):,} of the training images really are a {t
 # mini-batch it asks the schedule for the learning rate, then does the four steps: `model.forward`,
 # `loss.forward`, `model.backward(loss.backward())`, `optimizer.step(model)`. The optimizer is SGD
 # with momentum 0.9 (chapter 4); the schedule is cosine annealing (chapter 5), which takes the
-# learning rate from 0.1 down to 0 over the whole run. After every epoch `fit` evaluates the
-# held-out test images and prints a line, so you can watch it learn. A fresh network:
+# learning rate from 0.1 down to 0 over the whole run. Why start at 0.1? With momentum 0.9,
+# gradients that keep pointing the same way add up to steps $1/(1 - 0.9) = 10$ times larger
+# (chapter 4), so this is roughly like a plain-SGD rate of 1 — between the "good" 0.3 and the
+# "too large" 3 that chapter 5 found for a similar network on 8×8 digits; the cosine schedule
+# then lowers it as training goes on. After every epoch `fit` evaluates the held-out test images
+# and prints a line, so you can watch it learn. A fresh network:
 
 # %%
 model = MLP([784, 128, 10], rng=rng)
@@ -743,8 +749,12 @@ for epoch in range(1, 4):
 # | data augmentation | データ拡張 | training on slightly altered copies (e.g. shifted images) |
 # | stratified split | 層化分割（層化抽出） | a split that keeps each class's share equal in both parts |
 # | multi-layer perceptron (MLP) | 多層パーセプトロン | fully connected layers with activations between them |
-# | forward propagation | 前向き伝播（順伝播） | computing the output from the input, layer by layer |
-# | backpropagation | 逆伝播（誤差逆伝播法） | computing the gradients from the loss back, layer by layer |
+# | forward propagation | 前向き伝播（順伝播） | step 1: computing the output from the input, layer by layer |
+# | loss function / cross-entropy (error) | 損失関数 / 交差エントロピー誤差 | step 2: one number for how wrong the output is (chapter 1) |
+# | chain rule | 連鎖律 | derivatives of a composition multiply (chapter 2) |
+# | backpropagation | 逆伝播（誤差逆伝播法） | step 3: computing the gradients from the loss back, layer by layer |
+# | gradient descent | 勾配降下法 | step 4: moving every weight against its gradient (chapter 4) |
+# | learning rate | 学習率 | the step size $\eta$ (`lr`) of the update (chapter 5) |
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where to go next
