@@ -12,6 +12,8 @@ NB_IPYNB := $(NB_PY:.py=.ipynb)
 # Real MNIST on disk (used by `make mnist` and the tests); override with MNIST_DIR=...
 MNIST_DIR ?= $(firstword $(wildcard ../shared/data/mnist))
 PORT   ?= 8888
+# Folder JupyterLab opens: the chapters, or `make lab LAB_DIR=build/student` for student copies.
+LAB_DIR ?= notebooks
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Same numerical environment for executing and for testing notebooks: outputs must not
@@ -46,7 +48,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)  ## create .venv/ and install the course (only when pyproject.toml changed)
 
 lab: $(STAMP)  ## open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --port=$(PORT) $(ROOT_FLAG)
 
 test: $(STAMP)  ## run every test and every notebook (strict nbval)
 	$(BIN)/python -m pytest tests notebooks $(NBVAL_FLAGS) -p no:cacheprovider
