@@ -92,3 +92,26 @@ def check_dataset(X, y, name_X: str = "X", name_y: str = "y") -> tuple[np.ndarra
     if len(X) == 0:
         raise ValueError(f"{name_X} must hold at least one example, got shape {X.shape}")
     return X, y
+
+
+def as_targets(targets, n: int, num_classes: int, batch_name: str = "the batch") -> np.ndarray:
+    """Check class targets for a batch of ``n`` rows and ``num_classes`` classes.
+
+    Returns int64 labels ``(n,)`` when given labels, or the float rows ``(n, num_classes)`` when
+    given one-hot (or probability) targets, which must be non-negative and sum to 1.
+    """
+    arr = np.asarray(targets)
+    if arr.ndim == 1:
+        if arr.shape[0] != n:
+            raise ValueError(f"targets has {arr.shape[0]} labels but {batch_name} has {n} rows; "
+                             f"expected shape ({n},)")
+        return as_labels(arr, "targets", num_classes)
+    t = as_float_array(arr, "targets", ndim=2)
+    if t.shape != (n, num_classes):
+        raise ValueError(
+            f"targets must be labels of shape ({n},) or one-hot of shape ({n}, {num_classes}), "
+            f"got shape {t.shape}"
+        )
+    if np.any(t < 0) or not np.allclose(t.sum(axis=1), 1.0):
+        raise ValueError("one-hot targets must be non-negative rows that sum to 1")
+    return t

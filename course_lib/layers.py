@@ -23,7 +23,7 @@ import numbers
 import numpy as np
 
 from course_lib import losses
-from course_lib._validation import as_float_array, as_labels
+from course_lib._validation import as_float_array, as_targets
 
 __all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "SoftmaxCrossEntropy", "MSELoss"]
 
@@ -323,26 +323,12 @@ class SoftmaxCrossEntropy(_Loss):
             )
         n, c = z.shape
         log_p = losses.log_softmax(z, axis=1)
-        t = np.asarray(targets)
-        if t.ndim == 1:
-            labels = as_labels(t, "targets", num_classes=c)
-            if labels.shape[0] != n:
-                raise ValueError(
-                    f"targets has {labels.shape[0]} labels but scores has {n} rows; "
-                    f"expected shape ({n},)"
-                )
+        labels = as_targets(targets, n, c, batch_name="scores")  # (N,) int or (N, C) one-hot
+        if labels.ndim == 1:
             loss = -log_p[np.arange(n), labels].sum() / n
         else:
-            t = as_float_array(t, "targets", ndim=2).astype(z.dtype, copy=False)
-            if t.shape != (n, c):
-                raise ValueError(
-                    f"targets must be labels of shape ({n},) or one-hot of shape ({n}, {c}), "
-                    f"got shape {t.shape}"
-                )
-            if np.any(t < 0) or not np.allclose(t.sum(axis=1), 1.0):
-                raise ValueError("one-hot targets must be non-negative rows that sum to 1")
-            labels = t
-            loss = -np.sum(t * log_p) / n
+            labels = labels.astype(z.dtype, copy=False)
+            loss = -np.sum(labels * log_p) / n
         self._probs, self._targets = np.exp(log_p), labels
         return float(loss)
 

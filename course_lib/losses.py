@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._validation import as_float_array, as_labels, check_same_shape
+from course_lib._validation import as_float_array, as_labels, as_targets, check_same_shape
 
 __all__ = [
     "mse",
@@ -108,20 +108,8 @@ def one_hot(labels, num_classes: int) -> np.ndarray:
 
 def _targets_as_one_hot(targets, num_classes: int, n: int) -> np.ndarray:
     """Accept int labels ``(N,)`` or one-hot/probability rows ``(N, C)``; return ``(N, C)``."""
-    arr = np.asarray(targets)
-    if arr.ndim == 1:
-        if arr.shape[0] != n:
-            raise ValueError(f"targets has {arr.shape[0]} labels but the batch has {n} rows")
-        return one_hot(as_labels(arr, "targets", num_classes), num_classes)
-    t = as_float_array(arr, "targets", ndim=2)
-    if t.shape != (n, num_classes):
-        raise ValueError(
-            f"targets must be labels of shape ({n},) or one-hot of shape ({n}, {num_classes}), "
-            f"got shape {t.shape}"
-        )
-    if np.any(t < 0) or not np.allclose(t.sum(axis=1), 1.0):
-        raise ValueError("one-hot targets must be non-negative rows that sum to 1")
-    return t
+    t = as_targets(targets, n, num_classes)
+    return one_hot(t, num_classes) if t.ndim == 1 else t
 
 
 def cross_entropy(probs, targets) -> float:
@@ -172,13 +160,12 @@ def softmax_cross_entropy_grad(logits, targets) -> np.ndarray:
     """
     z = as_float_array(logits, "logits", ndim=2)
     n, c = z.shape
+    t = as_targets(targets, n, c)
     grad = softmax(z)
-    if np.ndim(targets) == 1:  # int labels: subtract 1 at the true class, no one-hot needed
-        if len(targets) != n:
-            raise ValueError(f"targets has {len(targets)} labels but the batch has {n} rows")
-        grad[np.arange(n), as_labels(targets, "targets", c)] -= 1
+    if t.ndim == 1:  # int labels: subtract 1 at the true class, no one-hot needed
+        grad[np.arange(n), t] -= 1
     else:
-        grad -= _targets_as_one_hot(targets, c, n)
+        grad -= t
     grad /= n
     return grad
 
