@@ -42,7 +42,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,instructor,hub]'
 	@touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv/ and install the course (only when pyproject.toml changed)
