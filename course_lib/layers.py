@@ -25,23 +25,23 @@ import numpy as np
 from course_lib import losses
 from course_lib._validation import as_float_array, as_targets
 
-__all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "SoftmaxCrossEntropy", "MSELoss"]
+__all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "SoftmaxCrossEntropy", "MSELoss"]
 
 
 # --------------------------------------------------------------------------------------------
 # cheap checks (they run on every batch, so: dtype, ndim and shape only — no pass over the data)
 # --------------------------------------------------------------------------------------------
-def _as_input(x, layer: str) -> np.ndarray:
+def _as_input(x, layer: str, min_ndim: int = 0) -> np.ndarray:
     """Return ``x`` as a float array without copying float input; reject non-numbers."""
     if not isinstance(x, np.ndarray):
         if isinstance(x, (str, bytes)) or x is None:
             raise TypeError(f"{layer}: input x must be an array of numbers, got {type(x).__name__}")
         x = np.asarray(x)
-    if x.dtype.kind == "f":
-        return x
-    if x.dtype.kind in "biu":
-        return x.astype(np.float64)
-    raise TypeError(f"{layer}: input x must hold real numbers, got dtype {x.dtype}")
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{layer}: input x must hold real numbers, got dtype {x.dtype}")
+    if x.ndim < min_ndim or (min_ndim and x.shape[-1] == 0):
+        raise ValueError(f"{layer}: input x needs a non-empty last axis, got shape {x.shape}")
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def _check_grad_out(grad_out, shape: tuple, dtype: np.dtype, layer: str) -> np.ndarray:
@@ -272,6 +272,40 @@ class Tanh(_Activation):
         g = self._grad(grad_out)
         out = self._cache
         return g * (1 - out * out)
+
+
+class Softmax(_Activation):
+    """Softmax over the last axis: ``p_i = e^{x_i} / Σ_j e^{x_j}`` for each row.
+
+    Not elementwise: every output depends on every input of its row. The Jacobian of one row is
+
+        ``∂p_i/∂x_j = p_i (δ_ij − p_j)``,  i.e.  ``J = diag(p) − p pᵀ``  (C × C, symmetric),
+
+    so, for the upstream gradient ``g = dL/dp`` of that row, the vector–Jacobian product is
+
+        ``dL/dx = Jᵀ g = p ⊙ (g − (g · p))``,
+
+    computed without ever building the C × C matrix (``O(C)`` per row instead of ``O(C²)``).
+    ``forward`` caches ``p``, which is all the backward pass needs.
+
+    For classification, prefer :class:`SoftmaxCrossEntropy` on the logits: the fused gradient
+    ``(p − t) / N`` is cheaper and stays accurate where ``p`` rounds to 0 or 1. ``Softmax``
+    followed by a cross-entropy on probabilities gives the same gradient (tested).
+    """
+
+    def forward(self, x) -> np.ndarray:
+        """Return ``softmax(x)`` over the last axis: same shape and dtype as ``x``, rows sum to 1."""
+        x = _as_input(x, "Softmax", min_ndim=1)
+        e = np.exp(x - x.max(axis=-1, keepdims=True))  # shift by the max: every exponent ≤ 0
+        p = e / e.sum(axis=-1, keepdims=True)
+        self._cache, self._dtype = p, x.dtype
+        return p
+
+    def backward(self, grad_out) -> np.ndarray:
+        """``dL/dx = p ⊙ (g − Σ_j g_j p_j)`` per row — the product of ``g`` with ``diag(p) − p pᵀ``."""
+        g = self._grad(grad_out)
+        p = self._cache
+        return p * (g - (g * p).sum(axis=-1, keepdims=True))
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from course_lib import losses
 from course_lib.gradcheck import check_layer, numerical_gradient, relative_error
-from course_lib.layers import MSELoss, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
+from course_lib.layers import MSELoss, Linear, ReLU, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh
 
 TOL = 1e-7
 ACTIVATIONS = [ReLU, Sigmoid, Tanh]
@@ -29,7 +29,7 @@ def make_layer(kind, rng, n_in=4, n_out=3, dtype=np.float64):
 
 
 # ---------------------------------------------------------------- gradients (float64)
-@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh])
+@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh, Softmax])
 def test_backward_matches_central_differences(kind):
     rng = np.random.default_rng(0)
     layer = make_layer(kind, rng)
@@ -42,7 +42,7 @@ def test_backward_matches_central_differences(kind):
 @settings(max_examples=25)
 @given(
     n=st.integers(1, 6), n_in=st.integers(1, 6), n_out=st.integers(1, 6),
-    seed=st.integers(0, 2**32 - 1), kind=st.sampled_from([Linear, ReLU, Sigmoid, Tanh]),
+    seed=st.integers(0, 2**32 - 1), kind=st.sampled_from([Linear, ReLU, Sigmoid, Tanh, Softmax]),
 )
 def test_backward_matches_central_differences_any_shape(n, n_in, n_out, seed, kind):
     rng = np.random.default_rng(seed)
@@ -173,7 +173,7 @@ def test_params_and_grads_have_matching_keys_and_shapes():
 
 
 # ---------------------------------------------------------------- no mutation
-@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh])
+@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh, Softmax])
 def test_forward_and_backward_do_not_mutate_their_inputs(kind):
     rng = np.random.default_rng(7)
     layer = make_layer(kind, rng)
@@ -208,7 +208,7 @@ def test_loss_layers_do_not_mutate_their_inputs(kind):
 
 
 # ---------------------------------------------------------------- dtype
-@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh])
+@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh, Softmax])
 def test_float32_in_float32_out(kind):
     rng = np.random.default_rng(9)
     layer = make_layer(kind, rng, dtype=np.float32)
@@ -256,7 +256,7 @@ def test_linear_rejects_wrong_input_width():
         layer.forward(np.zeros(784))
 
 
-@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh])
+@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh, Softmax])
 def test_bad_input_type(kind):
     with pytest.raises(TypeError, match="input x"):
         make_layer(kind, np.random.default_rng(0)).forward("not numbers")
@@ -264,7 +264,7 @@ def test_bad_input_type(kind):
         make_layer(kind, np.random.default_rng(0)).forward(np.array([["a", "b", "c", "d"]]))
 
 
-@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh])
+@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh, Softmax])
 def test_backward_before_forward(kind):
     layer = make_layer(kind, np.random.default_rng(0))
     with pytest.raises(RuntimeError, match=f"{kind.__name__}.backward called before forward"):
@@ -277,7 +277,7 @@ def test_loss_backward_before_forward(kind):
         kind().backward()
 
 
-@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh])
+@pytest.mark.parametrize("kind", [Linear, ReLU, Sigmoid, Tanh, Softmax])
 def test_backward_rejects_wrong_grad_shape(kind):
     layer = make_layer(kind, np.random.default_rng(0))
     out = layer.forward(np.ones((5, 4)))
@@ -329,3 +329,53 @@ def test_mse_loss_rejects_mismatched_targets():
 def test_linear_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         Linear(**kwargs)
+
+
+# ---------------------------------------------------------------- Softmax (standalone)
+def test_softmax_layer_values_and_jacobian():
+    rng = np.random.default_rng(20)
+    x, g = rng.standard_normal((3, 5)), rng.standard_normal((3, 5))
+    layer = Softmax()
+    p = layer.forward(x)
+    np.testing.assert_allclose(p, losses.softmax(x), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-15)
+    dx = layer.backward(g)
+    for n in range(3):  # the documented Jacobian diag(p) - p pᵀ, built explicitly here only
+        J = np.diag(p[n]) - np.outer(p[n], p[n])
+        np.testing.assert_allclose(dx[n], J.T @ g[n], rtol=1e-12, atol=1e-15)
+
+
+def test_softmax_layer_gradcheck_float64():
+    rng = np.random.default_rng(21)
+    errors = check_layer(Softmax(), rng.standard_normal((4, 6)) * 3, rng=rng)
+    assert set(errors) == {"x"} and errors["x"] <= TOL, errors
+
+
+@pytest.mark.parametrize("targets_kind", ["labels", "one_hot"])
+def test_softmax_then_cross_entropy_on_probs_equals_fused_gradient(targets_kind):
+    rng = np.random.default_rng(22)
+    n, c = 6, 4
+    z, labels = rng.standard_normal((n, c)) * 2, rng.integers(0, c, n)
+    t = losses.one_hot(labels, c)
+    targets = labels if targets_kind == "labels" else t
+    layer = Softmax()
+    p = layer.forward(z)
+    assert losses.cross_entropy(p, targets) == pytest.approx(losses.softmax_cross_entropy(z, targets))
+    dL_dp = -t / (p * n)  # derivative of -mean_n Σ_c t log p with respect to p
+    fused = SoftmaxCrossEntropy()
+    fused.forward(z, targets)
+    np.testing.assert_allclose(layer.backward(dL_dp), fused.backward(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(fused.backward(), (p - t) / n, rtol=1e-12, atol=1e-15)
+
+
+def test_softmax_layer_any_leading_shape_and_float32():
+    rng = np.random.default_rng(23)
+    x = (rng.standard_normal((2, 3, 4)) * 50).astype(np.float32)
+    layer = Softmax()
+    p = layer.forward(x)
+    assert p.dtype == np.float32 and p.shape == x.shape and np.all(np.isfinite(p))
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-6)
+    dx = layer.backward(np.ones_like(x))
+    assert dx.dtype == np.float32
+    np.testing.assert_allclose(dx, 0.0, atol=1e-6)  # softmax is shift-invariant: 1 ↦ 0
+    assert Softmax().params == {} and Softmax().grads == {}
