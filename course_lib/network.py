@@ -50,6 +50,7 @@ class Sequential:
                 raise TypeError(
                     f"layer {i} ({type(layer).__name__}) is not a layer: it lacks {', '.join(missing)}"
                 )
+        _check_each_layer_once(layers)
         self.layers = list(layers)
 
     def forward(self, x) -> np.ndarray:
@@ -136,6 +137,32 @@ class Sequential:
 
     def __repr__(self) -> str:
         return "Sequential(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+def _leaf_positions(layers, prefix: str = "") -> list[tuple[str, object]]:
+    """``(position, layer)`` for every layer, looking inside nested Sequentials (``"2.0"``)."""
+    found = []
+    for i, layer in enumerate(layers):
+        found.append((f"{prefix}{i}", layer))
+        if isinstance(layer, Sequential):
+            found.extend(_leaf_positions(layer.layers, prefix=f"{prefix}{i}."))
+    return found
+
+
+def _check_each_layer_once(layers) -> None:
+    """Reject one layer object used at two positions: it holds ONE forward cache (and one set of
+    parameters), so its second use would overwrite what backward needs for the first."""
+    first_seen: dict[int, str] = {}
+    for position, layer in _leaf_positions(layers):
+        if id(layer) in first_seen:
+            name = type(layer).__name__
+            example = f"{name}()" if not getattr(layer, "params", None) else f"{name}(...)"
+            raise ValueError(
+                f"layer object at positions {first_seen[id(layer)]} and {position} is the same "
+                f"{name}; a layer remembers its last forward input, so reusing it gives wrong "
+                f"gradients. Create one layer per position, e.g. {example} twice"
+            )
+        first_seen[id(layer)] = position
 
 
 def MLP(layer_sizes, activation: str = "relu", rng=None, dtype=np.float64) -> Sequential:

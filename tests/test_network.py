@@ -371,3 +371,42 @@ def test_chapter3_figures_draw_and_return_axes():
         assert ax.get_yscale() == "log" and len(ax.lines) == 2
     finally:
         plt.close("all")
+
+
+# ---------------------------------------------------------------- one layer object, one position
+def test_sequential_rejects_the_same_activation_twice():
+    rng = np.random.default_rng(0)
+    relu = ReLU()
+    with pytest.raises(ValueError, match=r"positions 1 and 3 is the same ReLU; .*e\.g\. ReLU\(\) twice"):
+        Sequential(Linear(4, 8, rng=rng), relu, Linear(8, 8, rng=rng), relu)
+
+
+def test_sequential_rejects_the_same_linear_twice():
+    lin = Linear(4, 4, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"positions 0 and 2 is the same Linear"):
+        Sequential(lin, ReLU(), lin)
+    with pytest.raises(ValueError, match=r"positions 0 and 1 is the same Linear"):
+        Sequential([lin, lin])
+
+
+def test_sequential_rejects_a_layer_repeated_inside_nested_sequentials():
+    rng = np.random.default_rng(0)
+    relu = ReLU()
+    inner = Sequential(Linear(3, 3, rng=rng), relu)
+    with pytest.raises(ValueError, match=r"positions 0\.1 and 1 is the same ReLU"):
+        Sequential(inner, relu)
+    with pytest.raises(ValueError, match=r"positions 0 and 1 is the same Sequential"):
+        Sequential(inner, inner)
+
+
+def test_nested_sequential_with_distinct_layers_gradchecks():
+    rng = np.random.default_rng(1)
+    model = Sequential(Sequential(Linear(3, 4, rng=rng), Tanh()), Linear(4, 2, rng=rng))
+    errors = check_layer(model, rng.standard_normal((5, 3)), rng=rng)
+    assert max(errors.values()) <= 1e-7, errors
+
+
+def test_a_layer_may_be_reused_in_two_separate_models():
+    lin = Linear(2, 2, rng=np.random.default_rng(0))
+    Sequential(lin)
+    Sequential(lin, ReLU())  # a second model, each position once: allowed
