@@ -8,6 +8,7 @@ independent referee every backward pass in this course is checked against.
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from typing import Callable
@@ -113,8 +114,21 @@ def relative_error(a, b) -> float:
 def check_layer(layer, x, *, rng: np.random.Generator | None = None, h: float = 1e-5) -> dict[str, float]:
     """Check a layer's ``backward`` against central differences, for its input and every parameter.
 
-    The scalar checked is ``L = sum(layer.forward(x) * G)`` for a fixed random ``G``, so
-    ``dL/d(output) = G`` is what ``backward`` receives.
+    **The random-projection trick.** A layer maps an array to an array, but a numerical gradient
+    needs ONE scalar. So the check draws a fixed random array ``G`` of the output's shape and
+    differentiates ``L = sum(layer.forward(x) * G)`` — a random weighted sum ("projection") of all
+    outputs. Its error signal is ``dL/d(output) = G`` exactly, so ``backward(G)`` must return
+    ``dL/dx`` and store ``dL/d(param)`` in ``grads``: one backward call is compared with one
+    numerical gradient per array, instead of one per output entry (the whole Jacobian). ``G`` is
+    random, not all ones, so that errors cannot cancel: with ``G = 1`` a backward pass that
+    swaps two output columns would still pass; with random weights a wrong Jacobian entry
+    changes ``L``'s gradient (almost surely).
+
+    **Precision.** Central differences are only accurate to about ``sqrt(ε)`` — 1e-3 in float32 —
+    so a float32 layer (or float32 ``x``) is checked on a float64 *copy*: same weights, parameters
+    converted, layers' ``dtype`` set to float64. A correct float32 layer therefore scores below
+    1e-7 like any other, and the layer passed in is left untouched. A float64 layer is checked
+    in place (its parameters are perturbed and restored exactly).
 
     Parameters
     ----------
@@ -134,10 +148,13 @@ def check_layer(layer, x, *, rng: np.random.Generator | None = None, h: float = 
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError("x must be a NumPy array of floats")
     rng = np.random.default_rng(0) if rng is None else rng
-    x = x.copy()
-    G = rng.standard_normal(np.shape(layer.forward(x)))
+    if _is_float64(layer, x):
+        x = x.copy()
+    else:  # central differences need float64: check a float64 copy of the layer
+        layer, x = _float64_copy(layer), x.astype(np.float64)
+    G = rng.standard_normal(np.shape(layer.forward(x)))  # random weights for the outputs
 
-    def loss(_=None) -> float:
+    def loss(_=None) -> float:  # L = Σ output ⊙ G, so that dL/d(output) = G
         return float(np.sum(layer.forward(x) * G))
 
     layer.forward(x)
@@ -147,3 +164,29 @@ def check_layer(layer, x, *, rng: np.random.Generator | None = None, h: float = 
     for name, param in layer.params.items():
         errors[name] = relative_error(analytic[name], numerical_gradient(loss, param, h))
     return errors
+
+
+def _is_float64(layer, x: np.ndarray) -> bool:
+    """Whether ``x`` and every parameter of ``layer`` are float64."""
+    return x.dtype == np.float64 and all(
+        np.asarray(p).dtype == np.float64 for p in layer.params.values()
+    )
+
+
+def _float64_copy(layer):
+    """A deep copy of ``layer`` that computes in float64 (parameters and ``dtype`` converted)."""
+    layer = copy.deepcopy(layer)
+    for part in _parts(layer):
+        for name, value in part.params.items():
+            part.params[name] = np.asarray(value, dtype=np.float64)
+        if isinstance(getattr(part, "dtype", None), np.dtype):
+            part.dtype = np.dtype(np.float64)  # e.g. Linear converts its input to self.dtype
+    return layer
+
+
+def _parts(layer) -> list:
+    """The layers holding parameters: ``layer`` itself, or, for a Sequential, its leaves."""
+    inner = getattr(layer, "layers", None)
+    if isinstance(inner, (list, tuple)):
+        return [leaf for sub in inner for leaf in _parts(sub)]
+    return [layer]

@@ -239,6 +239,11 @@ class Sigmoid(_Activation):
 
     Computed without overflow for any input (``e^{-|x|}`` is never larger than 1). ``forward``
     caches the output ``σ(x)``, which is all the derivative needs.
+
+    Precision: σ(x) rounds to exactly 1.0 for x above about 17 in float32 (37 in float64) — the
+    correctly rounded value — and its derivative then evaluates to 0 instead of about ``e^{-x}``.
+    A loss taking these probabilities must accept ``p == 1`` (``binary_cross_entropy`` does);
+    better, give the logits to a loss that takes logits.
     """
 
     def forward(self, x) -> np.ndarray:

@@ -22,7 +22,16 @@ __all__ = [
     "binary_cross_entropy",
 ]
 
-_EPS = 1e-12  # floor for probabilities before a log: log(0) would be -inf
+_LOG_FLOOR = 1e-12  # probabilities are floored here before a log: log(0) would be -inf
+
+
+def _safe_log(p: np.ndarray) -> np.ndarray:
+    """``log(max(p, floor))`` with ``floor = 1e-12`` — or the dtype's smallest normal number where
+    that is larger (float16) — so a probability of exactly 0 costs ``-log(1e-12) ≈ 27.6`` instead of
+    ``inf``, the same in float32 and float64. The floor is applied to the argument of the log
+    (``1 - p`` included), never to ``p`` itself: ``1 - 1e-12`` would round to 1.0 in float32."""
+    floor = max(_LOG_FLOOR, float(np.finfo(p.dtype).tiny))
+    return np.log(np.maximum(p, floor))
 
 
 def mse(y_pred, y_true) -> float:
@@ -124,13 +133,14 @@ def cross_entropy(probs, targets) -> float:
     Returns
     -------
     float
-        Mean over the batch. Probabilities are floored at 1e-12 before the log.
+        Mean over the batch. Probabilities are floored at 1e-12 before the log (a probability
+        of exactly 0 for the true class costs ``-log(1e-12) ≈ 27.6``, not inf).
     """
     p = as_float_array(probs, "probs", ndim=2)
     if np.any(p < 0) or np.any(p > 1):
         raise ValueError("probs must lie in [0, 1]; pass logits to softmax_cross_entropy instead")
     t = _targets_as_one_hot(targets, p.shape[1], p.shape[0])
-    return float(-np.sum(t * np.log(np.maximum(p, _EPS))) / p.shape[0]) + 0.0  # + 0.0: no -0.0
+    return float(-np.sum(t * _safe_log(p)) / p.shape[0]) + 0.0  # + 0.0: no -0.0
 
 
 def softmax_cross_entropy(logits, targets) -> float:
@@ -183,6 +193,10 @@ def binary_cross_entropy(probs, targets) -> float:
     Returns
     -------
     float
+        Exactly 0 for perfect predictions (``p == t`` at 0 or 1), in float32 too; ``1 - p`` and
+        ``p`` are floored at 1e-12 inside the logs, so a confident wrong prediction costs
+        ``-log(1e-12) ≈ 27.6`` rather than inf. For logits, use :func:`softmax_cross_entropy`
+        on the pair ``[0, z]``, which is exact.
     """
     p = as_float_array(probs, "probs")
     t = as_float_array(targets, "targets")
@@ -191,5 +205,4 @@ def binary_cross_entropy(probs, targets) -> float:
         raise ValueError("probs must lie in [0, 1]")
     if np.any(t < 0) or np.any(t > 1):
         raise ValueError("targets must lie in [0, 1]")
-    p = np.clip(p, _EPS, 1 - _EPS)
-    return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+    return float(-np.mean(t * _safe_log(p) + (1 - t) * _safe_log(1 - p))) + 0.0  # + 0.0: no -0.0

@@ -246,3 +246,44 @@ def test_infinite_step_is_refused():
 
 def test_numpy_scalars_are_accepted():
     assert numerical_derivative(math.sin, np.float64(0.5), h=np.float64(1e-5)) == pytest.approx(math.cos(0.5))
+
+
+# ---------------------------------------------------------------- float32 layers (issue 10.1)
+def test_check_layer_on_a_correct_float32_linear_reports_float64_accuracy():
+    from course_lib.layers import Linear
+
+    rng = np.random.default_rng(0)
+    layer = Linear(4, 3, rng=rng, dtype=np.float32)
+    layer.params["b"][...] = rng.standard_normal(3)
+    before = {k: v.copy() for k, v in layer.params.items()}
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+    errors = check_layer(layer, x, rng=rng)
+    assert set(errors) == {"x", "W", "b"} and max(errors.values()) <= 1e-7, errors
+    for key, value in layer.params.items():  # the layer passed in is untouched, still float32
+        assert value.dtype == np.float32
+        np.testing.assert_array_equal(value, before[key])
+
+
+def test_check_layer_on_a_float32_mlp_and_float32_input_to_a_float64_layer():
+    from course_lib.layers import Tanh
+    from course_lib.network import MLP
+
+    rng = np.random.default_rng(1)
+    model = MLP([3, 5, 2], activation="tanh", rng=rng, dtype=np.float32)
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    assert max(check_layer(model, x, rng=rng).values()) <= 1e-7
+    assert check_layer(Tanh(), x, rng=rng)["x"] <= 1e-7
+
+
+def test_check_layer_still_catches_a_wrong_float32_layer():
+    from course_lib.layers import Linear
+
+    class Wrong(Linear):
+        def backward(self, grad_out, input_grad=True):
+            dx = super().backward(grad_out, input_grad)
+            self.grads["W"] = self.grads["W"] * 1.01  # 1% off
+            return dx
+
+    rng = np.random.default_rng(2)
+    errors = check_layer(Wrong(3, 2, rng=rng, dtype=np.float32), np.ones((2, 3), np.float32), rng=rng)
+    assert errors["W"] > 1e-3 and errors["x"] <= 1e-7

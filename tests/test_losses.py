@@ -217,3 +217,41 @@ def test_float32_stays_float32():
 def test_bad_input_names_the_argument(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ---------------------------------------------------------------- precision per dtype (issue 10.1)
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_binary_cross_entropy_at_the_edges_is_exact_or_finite_in_every_dtype(dtype):
+    one, zero = dtype([1.0]), dtype([0.0])
+    assert losses.binary_cross_entropy(one, one) == 0.0  # was nan in float32 (1 - 1e-12 == 1)
+    assert losses.binary_cross_entropy(zero, zero) == 0.0
+    for p, t in ((one, zero), (zero, one)):  # confidently wrong: large but finite
+        value = losses.binary_cross_entropy(p, t)
+        assert np.isfinite(value) and value > 9
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_confidently_wrong_costs_minus_log_1e12_in_float32_and_float64(dtype):
+    expected = -np.log(1e-12)
+    assert losses.binary_cross_entropy(dtype([1.0]), dtype([0.0])) == pytest.approx(expected, rel=1e-6)
+    assert losses.cross_entropy(dtype([[0.0, 1.0]]), [0]) == pytest.approx(expected, rel=1e-6)
+
+
+def test_binary_cross_entropy_of_a_float32_sigmoid_of_20():
+    from course_lib.layers import Sigmoid
+
+    p = Sigmoid().forward(np.float32([20.0, -20.0]))
+    assert p.dtype == np.float32 and p[0] == 1.0  # σ(20) rounds to exactly 1 in float32
+    assert 0.0 <= losses.binary_cross_entropy(p, np.float32([1.0, 0.0])) < 1e-8  # true value 2e-9
+    assert np.isfinite(losses.binary_cross_entropy(p, np.float32([0.0, 1.0])))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float_softmax_rows_pass_the_sum_to_one_check(dtype):
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((50, 1000)) * 10
+    p = losses.softmax(z).astype(dtype)  # float64 softmax stored as float32: rows off by ~1e-7
+    value = losses.cross_entropy(p, rng.integers(0, 1000, 50))
+    assert np.isfinite(value)
+    one_hot_soft = losses.softmax(z.astype(dtype))
+    assert np.isfinite(losses.softmax_cross_entropy(z, one_hot_soft))
