@@ -11,12 +11,26 @@ random_state=0, stratify=labels)`` — 400 and 100 of each digit. The file is lo
 from a directory: ``data_dir`` if given, else the environment variable ``COURSE_MNIST_DIR``, else
 the per-user cache ``$XDG_CACHE_HOME/course_lib/mnist`` (``~/.cache/course_lib/mnist``). Each
 file may be gzip-compressed (``.gz``) or raw. A missing file is downloaded from the mirrors in
-:data:`MIRRORS`, in turn, with a timeout and a progress bar on stderr. Every file, found or
-downloaded, is decompressed with a cap at its expected size and the SHA-256 of the decompressed
-bytes is checked against the published value before it is used; a download enters the cache only
-after it verified (temporary file in the same directory, then an atomic ``os.replace``). A corrupt
-file in the cache is reported, removed and fetched again; a corrupt file in a directory you gave is
-reported and never touched. Nothing is ever unpickled.
+:data:`MIRRORS`, in turn, with a timeout per network operation (:data:`TIMEOUT`), an overall
+deadline per file and mirror (:data:`DEADLINE`: a mirror that trickles is abandoned for the next
+one) and a tqdm progress bar on stderr (only on a terminal or in a notebook; logs get one line per
+file). Every file, found or downloaded, is decompressed with a cap at its expected size and the
+SHA-256 of the decompressed bytes is checked against the published value before it is used; a
+download enters the cache only after it verified (temporary ``.<name>.XXXXXXXX.part`` file in the
+same directory, then an atomic ``os.replace``).
+
+What may be deleted, and what never is:
+
+* The cache folder ``…/course_lib/mnist`` belongs to course_lib. A damaged ``<name>.gz`` there (a
+  regular file, the only kind of file the loader writes) is reported, removed and fetched again;
+  partial downloads of a killed process (``.<name>.XXXXXXXX.part``, older than the longest a
+  download may last) are removed. If ``course_lib`` or ``course_lib/mnist`` is a symbolic link, the
+  folder is someone's own: nothing in it is deleted.
+* A file in a directory you gave (``data_dir``, ``COURSE_MNIST_DIR``), a symbolic link, or a file
+  under a name the loader does not write is reported and never touched.
+* Folders the loader created for a download that then failed are removed again if still empty.
+
+Nothing is ever unpickled.
 
 Images come back as ``uint8`` arrays ``(N, 784)`` (pixel 0 = background, 255 = ink) and labels as
 ``int64`` ``(N,)``. Turning pixels into network inputs is a separate, explicit step:
@@ -31,8 +45,11 @@ import hashlib
 import http.client
 import importlib.util
 import os
+import re
+import stat
 import sys
 import tempfile
+import time
 import urllib.request
 import warnings
 import zlib
@@ -57,7 +74,15 @@ MIRRORS = (
 """Where missing IDX files are downloaded from, tried in this order (yann.lecun.com is gone)."""
 
 TIMEOUT = 30.0
-"""Seconds to wait for a mirror to answer (per network operation)."""
+"""Seconds to wait for a mirror to answer (per network operation: connecting, each read)."""
+
+DEADLINE = 600.0
+"""Seconds one file may take to download from one mirror (then the next mirror is tried).
+
+At 10 MB for the largest file this allows ~17 kB/s; a mirror slower than that is given up. The
+check runs after each read, so a download ends at most ``DEADLINE + TIMEOUT`` seconds after it
+started. Partial files older than that are leftovers of a killed process.
+"""
 
 ENV_VAR = "COURSE_MNIST_DIR"
 IMAGE_SIDE = 28
@@ -135,8 +160,15 @@ def load_mnist(kind: str = "subset", data_dir=None, download: bool = True):
     MNISTNotFoundError
         ``'full'`` files are missing and cannot be downloaded; the message says what to do.
     CorruptFileError
-        A file in a directory you gave is damaged (it is left as it is).
+        A file in a directory you gave (or one the loader may not delete, see the module notes)
+        is damaged (it is left as it is), or a damaged cached file cannot be removed.
+    TypeError, ValueError
+        ``kind``, ``data_dir`` or ``download`` is not of the documented form.
     """
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be the string 'subset' or 'full', got {type(kind).__name__}")
+    if not isinstance(download, (bool, np.bool_)):
+        raise TypeError(f"download must be True or False, got {download!r}")
     if kind == "subset":
         if data_dir is not None:
             raise ValueError(
@@ -238,8 +270,16 @@ def _load_subset():
 # --------------------------------------------------------------------------------------------
 def _load_full(data_dir, download: bool):
     directory, given = _resolve_dir(data_dir)
-    search = [directory] if directory == default_cache_dir() else [directory, default_cache_dir()]
-    blobs = {key: _obtain(spec, search, given, download) for key, spec in _FILES.items()}
+    cache = default_cache_dir()
+    search = [directory] if directory == cache else [directory, cache]
+    created: list[Path] = []  # folders this call made; removed again if they stay empty
+    _tidy_partials(search)
+    try:
+        blobs = {}
+        for key, spec in _FILES.items():
+            blobs[key] = _obtain(spec, search, download, created)
+    finally:
+        _remove_empty_dirs(created)
     X_train = _parse_idx(blobs["train_images"], _FILES["train_images"].name, 2051)
     y_train = _parse_idx(blobs["train_labels"], _FILES["train_labels"].name, 2049)
     X_test = _parse_idx(blobs["test_images"], _FILES["test_images"].name, 2051)
@@ -255,6 +295,8 @@ def _resolve_dir(data_dir) -> tuple[Path, bool]:
     if data_dir is not None:
         if not isinstance(data_dir, (str, os.PathLike)):
             raise TypeError(f"data_dir must be a path (str or Path), got {type(data_dir).__name__}")
+        if str(data_dir) == "":
+            raise ValueError("data_dir must name a directory, got an empty string")
         return Path(data_dir).expanduser(), True
     env = os.environ.get(ENV_VAR)
     if env:
@@ -262,26 +304,112 @@ def _resolve_dir(data_dir) -> tuple[Path, bool]:
     return default_cache_dir(), False
 
 
-def _obtain(spec: _Spec, search: list[Path], given: bool, download: bool) -> bytearray:
+def _owned_cache(directory: Path) -> bool:
+    """True if ``directory`` is the cache and its own folders are real folders, not links.
+
+    ``$XDG_CACHE_HOME`` (or ``~/.cache``) itself may be a link (to another disk, say); but if
+    ``course_lib`` or ``course_lib/mnist`` is a symbolic link, the files behind it are someone's
+    own, and the loader deletes nothing there.
+    """
+    cache = default_cache_dir()
+    return directory == cache and not cache.is_symlink() and not cache.parent.is_symlink()
+
+
+def _is_our_file(path: Path, spec: _Spec) -> bool:
+    """May the loader delete ``path``? Only a regular file it writes itself, in its own cache."""
+    if path.name != f"{spec.name}.gz" or not _owned_cache(path.parent):
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)  # a symbolic link is never ours
+    except OSError:
+        return False
+
+
+def _obtain(spec: _Spec, search: list[Path], download: bool, created: list[Path]) -> bytearray:
     """Return the verified decompressed bytes of one file: from disk, else downloaded."""
     for directory in search:
-        owned = not given or directory == default_cache_dir()
         for path in (directory / spec.name, directory / f"{spec.name}.gz"):
             if not path.is_file():
                 continue
             try:
                 return _read_verified(path, spec)
             except CorruptFileError as err:
-                if not owned:
-                    raise CorruptFileError(
-                        f"{err}. It is in {directory}, which you chose, so it was left as it is: "
-                        "replace it with a good copy or delete it (it is then downloaded again)."
-                    ) from None
-                warnings.warn(f"{err}; removing it and fetching it again", stacklevel=4)
-                path.unlink(missing_ok=True)
+                _discard_corrupt(path, spec, err)
     if not download:
         raise MNISTNotFoundError(_missing_message(spec, search, reasons=None))
-    return _download(spec, search)
+    return _download(spec, search, created)
+
+
+def _discard_corrupt(path: Path, spec: _Spec, err: CorruptFileError) -> None:
+    """Remove a damaged file the loader wrote itself; report anything else and leave it alone."""
+    if not _is_our_file(path, spec):
+        if _owned_cache(path.parent):
+            why = ("it is a symbolic link" if path.is_symlink()
+                   else f"the loader only writes {spec.name}.gz there")
+            where = f"It is in the cache {path.parent}, but {why}"
+        else:
+            where = f"It is in {path.parent}, which you chose"
+        raise CorruptFileError(
+            f"{err}. {where}, so it was left as it is: replace it with a good copy or delete it "
+            "(it is then downloaded again)."
+        ) from None
+    try:
+        path.unlink()
+    except FileNotFoundError:  # another process removed it first: fine
+        pass
+    except OSError as unlink_err:  # e.g. a read-only cache
+        raise CorruptFileError(
+            f"{err}. It could not be removed ({type(unlink_err).__name__}: "
+            f"{unlink_err.strerror or unlink_err}). To fix: delete it yourself, or make "
+            f"{path.parent} writable, or pass load_mnist('full', data_dir=...) (or set "
+            f"{ENV_VAR}) to a directory that holds good copies of the four files."
+        ) from None
+    warnings.warn(f"{err}; removed it, fetching it again", stacklevel=5)
+
+
+def _partial_pattern() -> re.Pattern:
+    """Names of the loader's temporary files: ``.<name>.<8 characters of mkstemp>.part``."""
+    names = "|".join(re.escape(s.name) for s in _FILES.values())
+    return re.compile(rf"\.(?:{names})\.[a-z0-9_]{{8}}\.part")
+
+
+def _tidy_partials(search: list[Path]) -> None:
+    """Remove stale partial downloads from the cache; only mention them elsewhere.
+
+    A partial file is stale when it was last written more than ``DEADLINE + TIMEOUT`` seconds
+    (plus a minute) ago: no download — of this process or a concurrent one — lasts that long, so
+    its writer was killed. Only regular files with exactly the loader's naming pattern qualify.
+    """
+    pattern, now = _partial_pattern(), time.time()
+    for directory in search:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:  # missing or unreadable: nothing to tidy
+            continue
+        stale = []
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if (pattern.fullmatch(entry.name) and stat.S_ISREG(info.st_mode)
+                    and now - info.st_mtime > DEADLINE + TIMEOUT + 60):
+                stale.append(Path(entry.path))
+        if not stale:
+            continue
+        names = ", ".join(sorted(p.name for p in stale))
+        if not _owned_cache(directory):
+            warnings.warn(f"{directory} holds partial downloads of an interrupted run ({names}); "
+                          "they are not used and may be deleted", stacklevel=4)
+            continue
+        for path in stale:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as err:
+                warnings.warn(f"could not remove the stale partial download {path}: {err}",
+                              stacklevel=4)
 
 
 def _read_verified(path: Path, spec: _Spec) -> bytearray:
@@ -364,9 +492,15 @@ def _missing_message(spec: _Spec, search: list[Path], reasons) -> str:
     return "\n".join(lines)
 
 
-def _download(spec: _Spec, search: list[Path]) -> bytearray:
+def _download(spec: _Spec, search: list[Path], created: list[Path]) -> bytearray:
     """Fetch ``<mirror>/<name>.gz`` from each mirror in turn; keep the first that verifies."""
-    target = _writable_dir(search)
+    target = _writable_dir(search, created)
+    dest = target / f"{spec.name}.gz"
+    if os.path.lexists(dest):  # not a readable file (else _obtain had read it): never overwrite
+        raise MNISTNotFoundError(
+            f"{dest} exists but is not a readable file (a broken link or a folder?); it was "
+            "left as it is: remove or fix it, then load again"
+        )
     reasons = []
     for mirror in MIRRORS:
         url = f"{mirror}{spec.name}.gz"
@@ -376,26 +510,51 @@ def _download(spec: _Spec, search: list[Path]) -> bytearray:
             with os.fdopen(fd, "wb") as out:
                 _stream_to(url, out, limit=spec.size + 4096)  # gzip never grows MNIST more
             data = _read_verified(tmp, spec)
-            os.replace(tmp, target / f"{spec.name}.gz")
+            os.replace(tmp, dest)
+            print(f"  saved {dest} (SHA-256 verified)", file=sys.stderr)
             return data
         except (OSError, http.client.HTTPException, CorruptFileError) as err:  # URLError: OSError
             reasons.append((url, f"{type(err).__name__}: {err}"))
-            last = mirror == MIRRORS[-1]
-            then = "" if last else "; trying the next mirror"
-            print(f"  {url} failed ({type(err).__name__}){then}", file=sys.stderr)
+            then = "" if mirror == MIRRORS[-1] else "; trying the next mirror"
+            print(f"  {url} failed ({type(err).__name__}: {err}){then}", file=sys.stderr)
         finally:
             tmp.unlink(missing_ok=True)
     raise MNISTNotFoundError(_missing_message(spec, search, reasons))
 
 
-def _writable_dir(search: list[Path]) -> Path:
+def _make_dirs(directory: Path, created: list[Path]) -> None:
+    """``mkdir -p directory``, recording each folder made (parents first) in ``created``."""
+    missing = []
+    p = directory
+    while not p.exists() and not p.is_symlink() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    for p in reversed(missing):
+        p.mkdir(exist_ok=True)
+        created.append(p)
+
+
+def _remove_empty_dirs(created: list[Path]) -> None:
+    """Remove the folders this call created, deepest first, where they are still empty.
+
+    ``rmdir`` removes only an empty folder and never follows a link, so nothing else can go.
+    """
+    for p in reversed(created):
+        try:
+            p.rmdir()
+        except OSError:
+            pass  # not empty (a verified download is in it), or already gone
+    created.clear()
+
+
+def _writable_dir(search: list[Path], created: list[Path]) -> Path:
     """First directory in ``search`` that exists (or can be created) and accepts new files."""
     for directory in search:
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            _make_dirs(directory, created)
         except OSError:
             continue
-        if os.access(directory, os.W_OK):
+        if directory.is_dir() and os.access(directory, os.W_OK):
             return directory
     raise MNISTNotFoundError(
         f"cannot write to {' or '.join(map(str, search))}: set {ENV_VAR} or pass data_dir=... "
@@ -404,53 +563,38 @@ def _writable_dir(search: list[Path]) -> Path:
 
 
 def _stream_to(url: str, out, limit: int) -> None:
-    """Copy the body of ``url`` into the open file ``out``, refusing more than ``limit`` bytes."""
+    """Copy the body of ``url`` into the open file ``out``.
+
+    Refuses more than ``limit`` bytes, and gives up (``TimeoutError``) once the download has
+    taken longer than :data:`DEADLINE` seconds. ``read1`` returns whatever arrived (at most one
+    socket read), so a mirror sending a byte every few seconds cannot hold a read open for long.
+    """
+    from tqdm.auto import tqdm  # a declared dependency; imported here to keep `import` fast
+
+    start = time.monotonic()
+    print(f"downloading {url}", file=sys.stderr)
     with _urlopen(url, timeout=TIMEOUT) as response:
         total = int(response.headers.get("Content-Length") or 0) or None
         if total is not None and total > limit:
             raise CorruptFileError(
                 f"server announces {total} bytes, more than the expected {limit}"
             )
-        bar = _Progress(url.rsplit("/", 1)[-1], total)
+        read = getattr(response, "read1", response.read)
         done = 0
-        try:
-            while chunk := response.read(_CHUNK):
+        # disable=None: no bar when stderr is not a terminal (logs, CI); a widget in notebooks
+        with tqdm(total=total, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1],
+                  file=sys.stderr, disable=None, leave=False) as bar:
+            while chunk := read(_CHUNK):
                 done += len(chunk)
                 if done > limit:
                     raise CorruptFileError(f"download exceeds the expected {limit} bytes")
                 out.write(chunk)
                 bar.update(len(chunk))
-        finally:
-            bar.close()
+                if time.monotonic() - start > DEADLINE:
+                    of = f" of {total:,}" if total else ""
+                    raise TimeoutError(
+                        f"gave up after {DEADLINE:g} s with {done:,}{of} bytes received: the "
+                        "mirror is too slow (course_lib.datasets.DEADLINE sets the limit)"
+                    )
     if total is not None and done != total:
         raise CorruptFileError(f"download ended after {done} of {total} bytes")
-
-
-class _Progress:
-    """Download progress on stderr: tqdm's bar if tqdm is installed, else a plain text line."""
-
-    def __init__(self, label: str, total: int | None):
-        self.label, self.total, self.done, self._shown = label, total, 0, -1
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:
-            self._bar = None
-        else:
-            self._bar = tqdm(total=total, unit="B", unit_scale=True, desc=label, file=sys.stderr)
-
-    def update(self, n: int) -> None:
-        self.done += n
-        if self._bar is not None:
-            self._bar.update(n)
-            return
-        step = int(10 * self.done / self.total) if self.total else self.done >> 20
-        if step != self._shown:
-            self._shown = step
-            of = f" of {self.total / 1e6:.1f}" if self.total else ""
-            print(f"\r{self.label}: {self.done / 1e6:.1f}{of} MB", end="", file=sys.stderr)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-        else:
-            print(file=sys.stderr)

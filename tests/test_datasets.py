@@ -11,8 +11,10 @@ import functools
 import gzip
 import hashlib
 import http.server
+import io
 import os
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -158,11 +160,21 @@ def test_subset_split_is_fixed_disjoint_and_copies():
     assert len(rows) == 0, "an image is in both the training and the test split"
 
 
-def test_subset_rejects_data_dir_and_bad_kind(tmp_path):
-    with pytest.raises(ValueError, match="data_dir"):
-        load_mnist("subset", data_dir=tmp_path)
-    with pytest.raises(ValueError, match="kind"):
-        load_mnist("digits")
+@pytest.mark.parametrize(
+    "kwargs, error, named",
+    [
+        (dict(kind="digits"), ValueError, "kind"),
+        (dict(kind=3), TypeError, "kind"),
+        (dict(kind="subset", data_dir="."), ValueError, "data_dir"),
+        (dict(kind="full", data_dir=3), TypeError, "data_dir"),
+        (dict(kind="full", data_dir=""), ValueError, "data_dir"),
+        (dict(kind="full", download="no"), TypeError, "download"),
+        (dict(kind="subset", download=None), TypeError, "download"),
+    ],
+)
+def test_load_mnist_rejects_bad_arguments(env, kwargs, error, named):
+    with pytest.raises(error, match=named):
+        load_mnist(**kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,11 +254,6 @@ def test_full_uses_environment_variable(synth, tmp_path, monkeypatch):
     synth.write(tmp_path / "envdir")
     monkeypatch.setenv(datasets.ENV_VAR, str(tmp_path / "envdir"))
     synth.check(load_mnist("full"))
-
-
-def test_full_rejects_bad_data_dir_type(synth):
-    with pytest.raises(TypeError, match="data_dir"):
-        load_mnist("full", data_dir=3)
 
 
 def test_bad_magic_in_verified_file_is_reported(env, tmp_path, monkeypatch):
@@ -338,7 +345,7 @@ def test_missing_files_without_download_give_clear_error(synth, tmp_path, monkey
     assert calls == []
 
 
-def test_offline_with_no_files_says_what_to_do(synth):
+def test_offline_with_no_files_says_what_to_do(synth, tmp_path):
     with pytest.raises(MNISTNotFoundError) as info:
         load_mnist("full")
     message = str(info.value)
@@ -347,6 +354,7 @@ def test_offline_with_no_files_says_what_to_do(synth):
     for mirror in datasets.MIRRORS:
         assert mirror in message
     assert leftovers(datasets.default_cache_dir()) == []
+    assert not (tmp_path / "xdg").exists(), "the folders made for the download must go again"
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,7 +401,7 @@ def test_corrupt_cached_file_is_removed_and_fetched_again(synth, server, monkeyp
     synth.write(cache)
     path = cache / f"{synth.name('test_images')}.gz"
     corrupt(path, "truncated gzip", synth.content["test_images"])
-    with pytest.warns(UserWarning, match="removing it and fetching it again"):
+    with pytest.warns(UserWarning, match="removed it, fetching it again"):
         synth.check(load_mnist("full"))
     assert gzip.decompress(path.read_bytes()) == synth.content["test_images"]
 
@@ -449,6 +457,224 @@ def test_download_uses_a_timeout(synth, monkeypatch):
     with pytest.raises(MNISTNotFoundError, match="timed out"):
         load_mnist("full")
     assert seen and all(t is not None and 0 < t <= 60 for t in seen)
+
+
+# --------------------------------------------------------------------------------------------
+# Downloads: what is left behind, what may be deleted (issue 10.6)
+# --------------------------------------------------------------------------------------------
+def make_partial(directory: Path, name: str, age: float) -> Path:
+    """A leftover of a killed download, named as mkstemp names ours, last written ``age`` s ago."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f".{name}.k3_x9q2z.part"
+    path.write_bytes(b"\x1f\x8b partial")
+    stamp = path.stat().st_mtime - age
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_stale_partials_in_the_cache_are_removed_fresh_and_foreign_ones_kept(synth, tmp_path):
+    cache = datasets.default_cache_dir()
+    old_age = datasets.DEADLINE + datasets.TIMEOUT + 120
+    stale = make_partial(cache, synth.name("train_images"), age=old_age)
+    fresh = make_partial(cache, synth.name("test_labels"), age=5)  # maybe a download running now
+    foreign = {  # not our naming pattern, or not a regular file: never touched
+        cache / ".notes.k3_x9q2z.part": b"mine",
+        cache / f"{synth.name('train_images')}.part": b"mine",
+        cache / f".{synth.name('train_images')}.k3_x9q2z.part.bak": b"mine",
+    }
+    for path, content in foreign.items():
+        path.write_bytes(content)
+        os.utime(path, (0, 0))
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own file")
+    link = cache / f".{synth.name('test_images')}.abcdefgh.part"
+    link.symlink_to(precious)
+    os.utime(link, (0, 0), follow_symlinks=False)
+    with pytest.raises(MNISTNotFoundError):  # offline: the tidy-up still happened
+        load_mnist("full")
+    assert not stale.exists()
+    assert fresh.exists()
+    assert all(path.read_bytes() == content for path, content in foreign.items())
+    assert link.is_symlink() and precious.read_text() == "the user's own file"
+
+
+def test_stale_partials_in_a_user_dir_are_reported_not_removed(synth, tmp_path):
+    data_dir = tmp_path / "mine"
+    synth.write(data_dir)
+    partial = make_partial(data_dir, synth.name("train_images"), age=10**6)
+    with pytest.warns(UserWarning, match="partial downloads of an interrupted run"):
+        synth.check(load_mnist("full", data_dir=data_dir))
+    assert partial.exists()
+
+
+@pytest.fixture
+def trickle_server(tmp_path):
+    """mirror1 announces the file and then sends one byte every 0.2 s; mirror2 serves it."""
+    root = tmp_path / "www"
+    (root / "mirror2").mkdir(parents=True)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if not self.path.startswith("/mirror1/"):
+                return super().do_GET()
+            self.send_response(200)
+            self.send_header("Content-Length", "2000")  # below every limit
+            self.end_headers()
+            try:
+                for _ in range(300):  # at most a minute, whatever the client does
+                    self.wfile.write(b"\x1f")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:  # the client gave up: as it should
+                pass
+
+    handler = functools.partial(Handler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield root, (f"{base}/mirror1/", f"{base}/mirror2/")
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_trickling_mirror_is_abandoned_at_the_deadline(synth, trickle_server, monkeypatch, capsys):
+    root, urls = trickle_server
+    synth.write(root / "mirror2")
+    monkeypatch.setattr(datasets, "MIRRORS", urls)
+    monkeypatch.setattr(datasets, "_urlopen", urllib.request.urlopen)
+    monkeypatch.setattr(datasets, "DEADLINE", 0.5)
+    start = time.monotonic()
+    synth.check(load_mnist("full"))
+    assert time.monotonic() - start < 20, "each trickling download must end near the deadline"
+    err = capsys.readouterr().err
+    assert "gave up after 0.5 s" in err and "too slow" in err and "trying the next mirror" in err
+    assert not [n for n in leftovers(datasets.default_cache_dir()) if n.endswith(".part")]
+
+
+def test_corrupt_file_in_a_read_only_cache_says_what_to_do(synth, monkeypatch):
+    # Simulated (the tests may run as root, for whom chmod does not forbid anything).
+    cache = datasets.default_cache_dir()
+    synth.write(cache)
+    path = cache / f"{synth.name('train_labels')}.gz"
+    corrupt(path, "wrong checksum", synth.content["train_labels"])
+    before = path.read_bytes()
+    real_unlink = Path.unlink
+
+    def read_only(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_unlink(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    with pytest.raises(CorruptFileError) as info:
+        load_mnist("full")
+    message = str(info.value)
+    for part in ("SHA-256", "could not be removed", "Permission denied", "delete it yourself",
+                 "writable", "data_dir"):
+        assert part in message
+    assert path.read_bytes() == before
+
+
+def test_failed_download_removes_only_the_empty_folders_it_made(synth, tmp_path):
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    (existing / "keep.txt").write_text("x")
+    empty_before = tmp_path / "empty_before"
+    empty_before.mkdir()
+    for data_dir in (existing / "a" / "b", empty_before):
+        with pytest.raises(MNISTNotFoundError):
+            load_mnist("full", data_dir=data_dir)
+    assert leftovers(existing) == ["keep.txt"]
+    assert empty_before.is_dir(), "a folder the user made stays, even empty"
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_partly_successful_download_keeps_the_verified_files(synth, server, monkeypatch):
+    serve(server, synth, monkeypatch)
+    root, _ = server
+    (root / "mirror2" / f"{synth.name('test_labels')}.gz").unlink()
+    with pytest.raises(MNISTNotFoundError, match="t10k-labels"):
+        load_mnist("full")
+    assert len(leftovers(datasets.default_cache_dir())) == 3
+
+
+@pytest.mark.parametrize("linked", ["course_lib/mnist", "course_lib"])
+def test_symlinked_cache_folder_never_loses_a_user_file(synth, tmp_path, linked):
+    own = tmp_path / "my_folder"
+    synth.write(own / "mnist" if linked == "course_lib" else own)
+    xdg = tmp_path / "xdg"
+    (xdg / linked).parent.mkdir(parents=True, exist_ok=True)
+    (xdg / linked).symlink_to(own, target_is_directory=True)
+    cache = datasets.default_cache_dir()
+    assert (cache / f"{synth.name('train_images')}.gz").is_file()
+    path = cache / f"{synth.name('train_images')}.gz"
+    corrupt(path, "wrong checksum", synth.content["train_images"])
+    partial = make_partial(cache, synth.name("train_images"), age=10**6)
+    before = path.read_bytes()
+    with pytest.raises(CorruptFileError, match="left as it is"), pytest.warns(UserWarning):
+        load_mnist("full")
+    assert path.read_bytes() == before and partial.exists()
+
+
+@pytest.mark.parametrize("kind", ["symlink", "raw name"])
+def test_cache_deletes_only_regular_files_it_writes(synth, tmp_path, kind):
+    cache = datasets.default_cache_dir()
+    synth.write(cache, skip=("train_images",))
+    key = "train_images"
+    changed = bytearray(synth.content[key])
+    changed[-1] ^= 0xFF
+    if kind == "symlink":
+        target = tmp_path / "user_copy.gz"
+        target.write_bytes(gzip.compress(bytes(changed)))
+        path = cache / f"{synth.name(key)}.gz"
+        path.symlink_to(target)
+    else:  # the loader writes only <name>.gz; a raw <name> was put there by someone
+        target = path = cache / synth.name(key)
+        path.write_bytes(bytes(changed))
+    before = target.read_bytes()
+    with pytest.raises(CorruptFileError, match="left as it is"):
+        load_mnist("full")
+    assert target.read_bytes() == before and (path.is_symlink() or path.is_file())
+
+
+def test_download_never_replaces_a_broken_link(synth, server, monkeypatch, tmp_path):
+    serve(server, synth, monkeypatch)
+    cache = datasets.default_cache_dir()
+    cache.mkdir(parents=True)
+    link = cache / f"{synth.name('train_images')}.gz"
+    link.symlink_to(tmp_path / "gone.gz")
+    with pytest.raises(MNISTNotFoundError, match="not a readable file"):
+        load_mnist("full")
+    assert link.is_symlink() and os.readlink(link) == str(tmp_path / "gone.gz")
+
+
+# --------------------------------------------------------------------------------------------
+# Progress output (issue 10.8): a tqdm bar on a terminal, plain lines in logs
+# --------------------------------------------------------------------------------------------
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_download_progress_is_plain_lines_when_not_a_terminal(synth, server, monkeypatch,
+                                                                  capsys):
+    serve(server, synth, monkeypatch)
+    synth.check(load_mnist("full"))
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "\r" not in captured.err and "it/s" not in captured.err and "B/s" not in captured.err
+    assert captured.err.count("downloading ") == 8 and captured.err.count("saved ") == 4
+
+
+def test_download_progress_draws_a_bar_on_a_terminal(synth, server, monkeypatch):
+    serve(server, synth, monkeypatch)
+    terminal = FakeTerminal()
+    monkeypatch.setattr(datasets.sys, "stderr", terminal)
+    synth.check(load_mnist("full"))
+    assert "\r" in terminal.getvalue() and "B/s" in terminal.getvalue()
 
 
 def test_no_pickle_anywhere():
