@@ -23,43 +23,16 @@ import numbers
 import numpy as np
 
 from course_lib import losses
-from course_lib._validation import as_float_array, as_targets
+from course_lib._validation import (
+    check_flag,
+    check_ran_forward,
+    layer_grad_out,
+    layer_input,
+    same_shape_arrays,
+    scores_and_targets,
+)
 
 __all__ = ["Linear", "ReLU", "Sigmoid", "Tanh", "Softmax", "SoftmaxCrossEntropy", "MSELoss"]
-
-
-# --------------------------------------------------------------------------------------------
-# cheap checks (they run on every batch, so: dtype, ndim and shape only — no pass over the data)
-# --------------------------------------------------------------------------------------------
-def _as_input(x, layer: str, min_ndim: int = 0) -> np.ndarray:
-    """Return ``x`` as a float array without copying float input; reject non-numbers."""
-    if not isinstance(x, np.ndarray):
-        if isinstance(x, (str, bytes)) or x is None:
-            raise TypeError(f"{layer}: input x must be an array of numbers, got {type(x).__name__}")
-        x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"{layer}: input x must hold real numbers, got dtype {x.dtype}")
-    if x.ndim < min_ndim or (min_ndim and x.shape[-1] == 0):
-        raise ValueError(f"{layer}: input x needs a non-empty last axis, got shape {x.shape}")
-    return x if x.dtype.kind == "f" else x.astype(np.float64)
-
-
-def _check_grad_out(grad_out, shape: tuple, dtype: np.dtype, layer: str) -> np.ndarray:
-    """Return ``grad_out`` as an array of ``dtype`` (no copy if it already is), checking its shape."""
-    if not isinstance(grad_out, np.ndarray):
-        grad_out = np.asarray(grad_out)
-    if grad_out.dtype.kind not in "biuf":
-        raise TypeError(f"{layer}: grad_out must hold real numbers, got dtype {grad_out.dtype}")
-    if grad_out.shape != shape:
-        raise ValueError(
-            f"{layer}: grad_out must have the shape of the forward output {shape}, "
-            f"got {grad_out.shape}"
-        )
-    return grad_out.astype(dtype, copy=False)
-
-
-def _not_run_yet(layer: str) -> RuntimeError:
-    return RuntimeError(f"{layer}.backward called before forward: call forward(x) first")
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,11 +66,7 @@ class Linear:
     """
 
     def __init__(self, in_features: int, out_features: int, rng=None, dtype=np.float64, init="he"):
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise TypeError(f"{name} must be an int, got {value!r}")
-            if value <= 0:
-                raise ValueError(f"{name} must be > 0, got {value}")
+        _check_sizes(in_features=in_features, out_features=out_features)
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.dtype = _float_dtype(dtype)
         rng = _as_rng(rng)
@@ -116,23 +85,23 @@ class Linear:
         Parameters
         ----------
         x : array_like, shape (N, in_features)
+            Converted to the layer's dtype. Only the kind of data and the shape are checked
+            (no pass over the values: see :class:`~course_lib.network.Sequential`).
 
         Returns
         -------
         ndarray, shape (N, out_features), of the layer's dtype
+
+        Raises
+        ------
+        TypeError
+            ``x`` is not an array of real numbers.
+        ValueError
+            ``x`` is empty or not of shape (N, in_features).
         """
-        x = _as_input(x, "Linear")
-        if x.ndim != 2 or x.shape[1] != self.in_features:
-            got = f"(N, {x.shape[1]})" if x.ndim == 2 else f"shape {x.shape} ({x.ndim}-D)"
-            raise ValueError(
-                f"Linear expected input of shape (N, {self.in_features}), got {got}"
-                + ("" if x.ndim == 2 else "; a batch is 2-D, one row per example")
-            )
-        x = x.astype(self.dtype, copy=False)
-        self._x = x
-        out = x @ self.params["W"]
-        out += self.params["b"]  # in place on the fresh matmul result: no extra array
-        return out
+        x = layer_input(x, "Linear", width=self.in_features, dtype=self.dtype)
+        self._x = x  # backward needs x for dW
+        return x @ self.params["W"] + self.params["b"]
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
         """Given ``δ = dL/dy`` of shape (N, out): ``dW = xᵀδ``, ``db = Σ_n δ``, return ``δWᵀ``.
@@ -147,17 +116,36 @@ class Linear:
         Returns
         -------
         ndarray, shape (N, in_features) — ``dL/dx`` (``None`` if ``input_grad=False``)
+
+        Raises
+        ------
+        RuntimeError
+            Called before :meth:`forward`.
+        TypeError, ValueError
+            ``grad_out`` not real numbers, or not of the forward output's shape.
         """
-        if self._x is None:
-            raise _not_run_yet("Linear")
-        x = self._x
-        g = _check_grad_out(grad_out, (x.shape[0], self.out_features), self.dtype, "Linear")
-        self.grads["W"] = x.T @ g
-        self.grads["b"] = g.sum(axis=0)
-        return g @ self.params["W"].T if input_grad else None
+        delta = self._grad_out(grad_out, input_grad)
+        self.grads["W"] = self._x.T @ delta
+        self.grads["b"] = delta.sum(axis=0)
+        return delta @ self.params["W"].T if input_grad else None
+
+    def _grad_out(self, grad_out, input_grad: bool = True) -> np.ndarray:
+        """``grad_out`` checked against the last forward pass (shape (N, out), the layer's dtype)."""
+        check_ran_forward(self._x, "Linear")
+        check_flag(input_grad, "input_grad")
+        return layer_grad_out(grad_out, (len(self._x), self.out_features), self.dtype, "Linear")
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"
+
+
+def _check_sizes(**sizes) -> None:
+    """Each size must be a positive int (``Linear(784, 10)``)."""
+    for name, value in sizes.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be an int, got {value!r}")
+        if value <= 0:
+            raise ValueError(f"{name} must be > 0, got {value}")
 
 
 def _float_dtype(dtype) -> np.dtype:
@@ -204,11 +192,17 @@ class _Activation:
         self.grads: dict[str, np.ndarray] = {}
         self._cache = None  # what backward needs (a mask or the output)
 
+    def _input(self, x, min_ndim: int = 0) -> np.ndarray:
+        """``x`` checked (real numbers, non-empty; no pass over the values) and its dtype noted."""
+        x = layer_input(x, type(self).__name__, min_ndim=min_ndim)
+        self._dtype = x.dtype
+        return x
+
     def _grad(self, grad_out) -> np.ndarray:
+        """``grad_out`` checked: forward has run, same shape as its output, in its dtype."""
         name = type(self).__name__
-        if self._cache is None:
-            raise _not_run_yet(name)
-        return _check_grad_out(grad_out, self._cache.shape, self._dtype, name)
+        check_ran_forward(self._cache, name)
+        return layer_grad_out(grad_out, self._cache.shape, self._dtype, name)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -223,15 +217,14 @@ class ReLU(_Activation):
 
     def forward(self, x) -> np.ndarray:
         """Return ``max(x, 0)``, same shape and dtype as ``x``."""
-        x = _as_input(x, "ReLU")
-        mask = x > 0
-        self._cache, self._dtype = mask, x.dtype
+        x = self._input(x)
+        self._cache = x > 0  # the mask: where the derivative is 1
         return np.maximum(x, 0)
 
     def backward(self, grad_out) -> np.ndarray:
         """``dL/dx = grad_out * (x > 0)``; ``grad_out`` has the shape of the forward output."""
         g = self._grad(grad_out)
-        return np.multiply(g, self._cache)
+        return np.multiply(g, self._cache)  # a new array: grad_out is never modified
 
 
 class Sigmoid(_Activation):
@@ -248,11 +241,10 @@ class Sigmoid(_Activation):
 
     def forward(self, x) -> np.ndarray:
         """Return ``σ(x)``, same shape and dtype as ``x``, values in [0, 1]."""
-        x = _as_input(x, "Sigmoid")
-        e = np.exp(-np.abs(x))  # in (0, 1]: no overflow for large |x|
-        out = np.where(x >= 0, 1, e)
-        out /= 1 + e
-        self._cache, self._dtype = out, x.dtype
+        x = self._input(x)
+        e = np.exp(-np.abs(x))  # e^{-|x|} in (0, 1]: no overflow for large |x|
+        out = np.where(x >= 0, 1, e) / (1 + e)  # 1/(1 + e^{-x}) for x ≥ 0, e^{x}/(1 + e^{x}) below
+        self._cache = out
         return out
 
     def backward(self, grad_out) -> np.ndarray:
@@ -267,9 +259,9 @@ class Tanh(_Activation):
 
     def forward(self, x) -> np.ndarray:
         """Return ``tanh(x)``, same shape and dtype as ``x``, values in [-1, 1]."""
-        x = _as_input(x, "Tanh")
+        x = self._input(x)
         out = np.tanh(x)
-        self._cache, self._dtype = out, x.dtype
+        self._cache = out
         return out
 
     def backward(self, grad_out) -> np.ndarray:
@@ -300,10 +292,10 @@ class Softmax(_Activation):
 
     def forward(self, x) -> np.ndarray:
         """Return ``softmax(x)`` over the last axis: same shape and dtype as ``x``, rows sum to 1."""
-        x = _as_input(x, "Softmax", min_ndim=1)
+        x = self._input(x, min_ndim=1)
         e = np.exp(x - x.max(axis=-1, keepdims=True))  # shift by the max: every exponent ≤ 0
         p = e / e.sum(axis=-1, keepdims=True)
-        self._cache, self._dtype = p, x.dtype
+        self._cache = p
         return p
 
     def backward(self, grad_out) -> np.ndarray:
@@ -330,9 +322,9 @@ class _Loss:
 class SoftmaxCrossEntropy(_Loss):
     """Softmax followed by cross-entropy, fused: the gradient is simply ``(p − t) / N``.
 
-    ``forward(scores, targets)`` returns the mean cross-entropy of ``softmax(scores)``
-    (computed stably with :func:`course_lib.losses.log_softmax`), and caches the probabilities
-    ``p`` and the targets ``t``; ``backward()`` returns ``(p − t) / N``.
+    ``forward(scores, targets)`` returns the mean cross-entropy of ``p = softmax(scores)``
+    (computed stably with :func:`course_lib.losses.log_softmax`), and caches ``p`` and the
+    one-hot targets ``t``; ``backward()`` returns ``(p − t) / N``.
 
     ``targets`` are integer labels ``(N,)`` or one-hot rows ``(N, C)``.
     """
@@ -354,39 +346,25 @@ class SoftmaxCrossEntropy(_Loss):
         Returns
         -------
         float
+
+        Raises
+        ------
+        TypeError
+            ``scores`` or ``targets`` not real numbers (or ``scores`` boolean).
+        ValueError
+            ``scores`` not 2-D, empty, NaN or inf (a diverged network); ``targets`` of the wrong
+            shape, labels outside [0, C), or one-hot rows that do not sum to 1.
         """
-        z = _as_input(scores, "SoftmaxCrossEntropy")
-        if z.ndim != 2:
-            raise ValueError(
-                f"SoftmaxCrossEntropy: scores must be 2-D (N, C), got shape {z.shape}"
-            )
-        n, c = z.shape
-        log_p = losses.log_softmax(z, axis=1)
-        labels = as_targets(targets, n, c, batch_name="scores")  # (N,) int or (N, C) one-hot
-        if labels.ndim == 1:
-            loss = -log_p[np.arange(n), labels].sum() / n
-        else:
-            labels = labels.astype(z.dtype, copy=False)
-            loss = -np.sum(labels * log_p) / n
-        self._probs, self._targets = np.exp(log_p), labels
-        return float(loss)
+        z, t = scores_and_targets(scores, targets)  # t: one-hot rows (N, C), z's dtype
+        log_p = losses.log_softmax(z)
+        self._probs, self._targets = np.exp(log_p), t
+        return float(-np.sum(t * log_p) / len(z)) + 0.0  # + 0.0: no -0.0
 
     def backward(self) -> np.ndarray:
         """``dL/d(scores) = (softmax(scores) − t) / N``, shape (N, C), the dtype of ``scores``."""
-        if self._probs is None:
-            raise RuntimeError(
-                "SoftmaxCrossEntropy.backward called before forward: "
-                "call forward(scores, targets) first"
-            )
+        check_ran_forward(self._probs, "SoftmaxCrossEntropy", "forward(scores, targets)")
         p, t = self._probs, self._targets
-        n = p.shape[0]
-        if t.ndim == 1:  # integer labels: subtract 1 at the true class
-            grad = p.copy()
-            grad[np.arange(n), t] -= 1
-        else:
-            grad = p - t
-        grad /= n
-        return grad
+        return (p - t) / len(p)
 
 
 class MSELoss(_Loss):
@@ -407,28 +385,25 @@ class MSELoss(_Loss):
 
         Parameters
         ----------
-        scores : array_like, any shape (usually (N, D))
+        scores : array_like, any shape (usually (N, D)), non-empty
         targets : array_like, same shape as ``scores``
 
         Returns
         -------
         float
+
+        Raises
+        ------
+        TypeError
+            Not real numbers (or boolean ``scores``).
+        ValueError
+            Shapes differ (no broadcasting), empty, NaN or inf.
         """
-        y = _as_input(scores, "MSELoss")
-        t = as_float_array(targets, "targets")
-        if t.shape != y.shape:
-            raise ValueError(
-                f"MSELoss: targets has shape {t.shape} but scores has shape {y.shape}; "
-                "they must match exactly (no broadcasting)"
-            )
-        t = t.astype(y.dtype, copy=False)
+        y, t = same_shape_arrays(scores, targets, "scores", "targets")  # t in y's dtype
         self._scores, self._targets = y, t
         return losses.mse(y, t)
 
     def backward(self) -> np.ndarray:
         """``dL/d(scores) = 2 (scores − targets) / size``, shape and dtype of ``scores``."""
-        if self._scores is None:
-            raise RuntimeError(
-                "MSELoss.backward called before forward: call forward(scores, targets) first"
-            )
+        check_ran_forward(self._scores, "MSELoss", "forward(scores, targets)")
         return losses.mse_grad(self._scores, self._targets)

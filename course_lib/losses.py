@@ -2,13 +2,24 @@
 
 Every loss comes with its gradient with respect to the network's output. Batches are row-major:
 ``(N, C)`` holds N examples with C outputs each. All losses are means over the batch.
+
+Each function checks its inputs in its first line (helpers in :mod:`course_lib._validation`:
+real, finite, non-empty arrays of matching shapes, labels in range, probabilities that are
+probabilities), so that the rest reads like the formula. Float32 input gives float32 gradients.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib._validation import as_float_array, as_labels, as_targets, check_same_shape
+from course_lib._validation import (
+    binary_probs_and_targets,
+    labels_and_classes,
+    logits_along_axis,
+    probs_and_targets,
+    same_shape_arrays,
+    scores_and_targets,
+)
 
 __all__ = [
     "mse",
@@ -39,15 +50,20 @@ def mse(y_pred, y_true) -> float:
 
     Parameters
     ----------
-    y_pred, y_true : array_like, same shape (any)
+    y_pred, y_true : array_like, same shape (any, non-empty)
 
     Returns
     -------
     float
+
+    Raises
+    ------
+    TypeError
+        Non-numeric, boolean ``y_pred`` or complex input.
+    ValueError
+        Shapes differ (no broadcasting), an empty array, NaN or inf.
     """
-    y_pred = as_float_array(y_pred, "y_pred")
-    y_true = as_float_array(y_true, "y_true")
-    check_same_shape(y_pred, y_true, "y_pred", "y_true")
+    y_pred, y_true = same_shape_arrays(y_pred, y_true, "y_pred", "y_true")
     return float(np.mean((y_pred - y_true) ** 2))
 
 
@@ -56,12 +72,15 @@ def mse_grad(y_pred, y_true) -> np.ndarray:
 
     Returns
     -------
-    ndarray, same shape as ``y_pred``
+    ndarray, same shape and float dtype as ``y_pred``
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`mse`.
     """
-    y_pred = as_float_array(y_pred, "y_pred")
-    y_true = as_float_array(y_true, "y_true")
-    check_same_shape(y_pred, y_true, "y_pred", "y_true")
-    return 2.0 * (y_pred - y_true) / y_pred.size
+    y_pred, y_true = same_shape_arrays(y_pred, y_true, "y_pred", "y_true")
+    return 2 * (y_pred - y_true) / y_pred.size
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
@@ -72,16 +91,23 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 
     Parameters
     ----------
-    z : array_like, shape (..., C)
+    z : array_like, shape (..., C), at least 1-D, non-empty
         Logits (unnormalised scores).
     axis : int, default -1
         The class axis.
 
     Returns
     -------
-    ndarray, same shape as ``z``
+    ndarray, same shape and float dtype as ``z``
+
+    Raises
+    ------
+    TypeError
+        ``z`` not real numbers; ``axis`` not an int.
+    ValueError
+        ``z`` 0-D, empty, NaN or inf; ``axis`` out of range.
     """
-    z = as_float_array(z, "z")
+    z, axis = logits_along_axis(z, axis)
     shifted = z - np.max(z, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
@@ -89,36 +115,40 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 def softmax(z, axis: int = -1) -> np.ndarray:
     """Turn logits into probabilities: ``exp(z_i) / sum_j exp(z_j)`` along ``axis``.
 
+    Computed as ``exp(z - max z) / sum(exp(z - max z))`` (the same value: the shift cancels), so
+    that no exponent is positive and nothing overflows.
+
     Parameters
     ----------
-    z : array_like, shape (..., C)
+    z : array_like, shape (..., C), at least 1-D, non-empty
     axis : int, default -1
 
     Returns
     -------
-    ndarray, same shape as ``z``; entries in [0, 1], summing to 1 along ``axis``.
+    ndarray, same shape and float dtype as ``z``; entries in [0, 1], summing to 1 along ``axis``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`log_softmax`.
     """
-    z = as_float_array(z, "z")
+    z, axis = logits_along_axis(z, axis)
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def one_hot(labels, num_classes: int) -> np.ndarray:
-    """Encode integer labels ``(N,)`` as one-hot rows ``(N, num_classes)`` of float64."""
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
-        raise TypeError(f"num_classes must be an int, got {num_classes!r}")
-    if num_classes < 1:
-        raise ValueError(f"num_classes must be >= 1, got {num_classes}")
-    labels = as_labels(labels, "labels", num_classes)
-    out = np.zeros((labels.size, num_classes))
-    out[np.arange(labels.size), labels] = 1.0
-    return out
+    """Encode integer labels ``(N,)`` as one-hot rows ``(N, num_classes)`` of float64.
 
-
-def _targets_as_one_hot(targets, num_classes: int, n: int) -> np.ndarray:
-    """Accept int labels ``(N,)`` or one-hot/probability rows ``(N, C)``; return ``(N, C)``."""
-    t = as_targets(targets, n, num_classes)
-    return one_hot(t, num_classes) if t.ndim == 1 else t
+    Raises
+    ------
+    TypeError
+        ``num_classes`` not an int; ``labels`` not integers.
+    ValueError
+        ``num_classes < 1``; ``labels`` not 1-D, or outside ``[0, num_classes)``.
+    """
+    labels = labels_and_classes(labels, num_classes)
+    return np.eye(num_classes)[labels]  # row i of the identity is the one-hot code of class i
 
 
 def cross_entropy(probs, targets) -> float:
@@ -127,20 +157,26 @@ def cross_entropy(probs, targets) -> float:
     Parameters
     ----------
     probs : array_like, shape (N, C)
-        Predicted probabilities (rows sum to 1), e.g. the output of :func:`softmax`.
-    targets : array_like, shape (N,) int labels or (N, C) one-hot
+        Predicted probabilities: rows in [0, 1] that sum to 1 (within the rounding of their
+        dtype), e.g. the output of :func:`softmax`.
+    targets : array_like, shape (N,) int labels in [0, C) or (N, C) one-hot
 
     Returns
     -------
     float
         Mean over the batch. Probabilities are floored at 1e-12 before the log (a probability
         of exactly 0 for the true class costs ``-log(1e-12) ≈ 27.6``, not inf).
+
+    Raises
+    ------
+    TypeError
+        Non-numeric, boolean or complex ``probs``; ``targets`` neither labels nor rows.
+    ValueError
+        ``probs`` not 2-D, empty, non-finite, outside [0, 1] or rows not summing to 1 (logits?);
+        ``targets`` of the wrong shape or out of range.
     """
-    p = as_float_array(probs, "probs", ndim=2)
-    if np.any(p < 0) or np.any(p > 1):
-        raise ValueError("probs must lie in [0, 1]; pass logits to softmax_cross_entropy instead")
-    t = _targets_as_one_hot(targets, p.shape[1], p.shape[0])
-    return float(-np.sum(t * _safe_log(p)) / p.shape[0]) + 0.0  # + 0.0: no -0.0
+    p, t = probs_and_targets(probs, targets)  # t: one-hot rows (N, C)
+    return float(-np.sum(t * _safe_log(p)) / len(p)) + 0.0  # + 0.0: no -0.0
 
 
 def softmax_cross_entropy(logits, targets) -> float:
@@ -149,16 +185,20 @@ def softmax_cross_entropy(logits, targets) -> float:
     Parameters
     ----------
     logits : array_like, shape (N, C)
-    targets : array_like, shape (N,) int labels or (N, C) one-hot
+    targets : array_like, shape (N,) int labels in [0, C) or (N, C) one-hot
 
     Returns
     -------
     float
         Mean over the batch; finite for any finite logits.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`cross_entropy`, for ``logits`` (any finite values are allowed).
     """
-    z = as_float_array(logits, "logits", ndim=2)
-    t = _targets_as_one_hot(targets, z.shape[1], z.shape[0])
-    return float(-np.sum(t * log_softmax(z)) / z.shape[0]) + 0.0  # + 0.0: no -0.0
+    z, t = scores_and_targets(logits, targets, "logits")  # t: one-hot rows (N, C)
+    return float(-np.sum(t * log_softmax(z)) / len(z)) + 0.0  # + 0.0: no -0.0
 
 
 def softmax_cross_entropy_grad(logits, targets) -> np.ndarray:
@@ -167,17 +207,14 @@ def softmax_cross_entropy_grad(logits, targets) -> np.ndarray:
     Returns
     -------
     ndarray, shape (N, C), same float dtype as ``logits``
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`softmax_cross_entropy`.
     """
-    z = as_float_array(logits, "logits", ndim=2)
-    n, c = z.shape
-    t = as_targets(targets, n, c)
-    grad = softmax(z)
-    if t.ndim == 1:  # int labels: subtract 1 at the true class, no one-hot needed
-        grad[np.arange(n), t] -= 1
-    else:
-        grad -= t
-    grad /= n
-    return grad
+    z, t = scores_and_targets(logits, targets, "logits")  # t: one-hot rows (N, C)
+    return (softmax(z) - t) / len(z)
 
 
 def binary_cross_entropy(probs, targets) -> float:
@@ -185,10 +222,10 @@ def binary_cross_entropy(probs, targets) -> float:
 
     Parameters
     ----------
-    probs : array_like, any shape
+    probs : array_like, any shape, non-empty
         Predicted probabilities of class 1, in [0, 1] (e.g. a sigmoid output).
     targets : array_like, same shape
-        0/1 labels (or probabilities in [0, 1]).
+        0/1 labels (booleans allowed) or probabilities in [0, 1].
 
     Returns
     -------
@@ -197,12 +234,13 @@ def binary_cross_entropy(probs, targets) -> float:
         ``p`` are floored at 1e-12 inside the logs, so a confident wrong prediction costs
         ``-log(1e-12) ≈ 27.6`` rather than inf. For logits, use :func:`softmax_cross_entropy`
         on the pair ``[0, z]``, which is exact.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric, boolean ``probs`` or complex input.
+    ValueError
+        Shapes differ, empty, NaN/inf, or values outside [0, 1].
     """
-    p = as_float_array(probs, "probs")
-    t = as_float_array(targets, "targets")
-    check_same_shape(p, t, "probs", "targets")
-    if np.any(p < 0) or np.any(p > 1):
-        raise ValueError("probs must lie in [0, 1]")
-    if np.any(t < 0) or np.any(t > 1):
-        raise ValueError("targets must lie in [0, 1]")
+    p, t = binary_probs_and_targets(probs, targets)
     return float(-np.mean(t * _safe_log(p) + (1 - t) * _safe_log(1 - p))) + 0.0  # + 0.0: no -0.0

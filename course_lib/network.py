@@ -11,6 +11,7 @@ import numbers
 
 import numpy as np
 
+from course_lib._validation import as_float_array, check_flag
 from course_lib.layers import Linear, ReLU, Sigmoid, Tanh, _Loss
 
 __all__ = ["Sequential", "MLP"]
@@ -37,24 +38,15 @@ class Sequential:
     def __init__(self, *layers):
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])  # also accept Sequential([l1, l2, ...])
-        if not layers:
-            raise ValueError("Sequential needs at least one layer, e.g. Sequential(Linear(2, 1))")
-        for i, layer in enumerate(layers):
-            if isinstance(layer, _Loss):
-                raise TypeError(
-                    f"layer {i} is a loss ({type(layer).__name__}); keep losses outside the model: "
-                    "loss.forward(model.forward(X), y)"
-                )
-            missing = [a for a in ("forward", "backward", "params", "grads") if not hasattr(layer, a)]
-            if missing:
-                raise TypeError(
-                    f"layer {i} ({type(layer).__name__}) is not a layer: it lacks {', '.join(missing)}"
-                )
-        _check_each_layer_once(layers)
+        _check_layers(layers)
         self.layers = list(layers)
 
     def forward(self, x) -> np.ndarray:
         """Run every layer in order; return the last layer's output (the scores).
+
+        Only cheap checks (the layers check type and shape): NaN/inf activations of a diverging
+        network must reach the loss, which reports them (and :func:`~course_lib.training.fit`
+        turns that into ``TrainingDiverged``). :meth:`predict` checks its data fully.
 
         Parameters
         ----------
@@ -86,12 +78,20 @@ class Sequential:
         Returns
         -------
         ndarray, shape (N, in_features) — ``dL/dx`` (``None`` if ``input_grad=False``)
+
+        Raises
+        ------
+        RuntimeError
+            Called before :meth:`forward`.
+        TypeError, ValueError
+            ``grad_out`` not real numbers or not of the output's shape; ``input_grad`` not a bool.
         """
-        first = self.layers[0]
+        check_flag(input_grad, "input_grad")
         for layer in reversed(self.layers[1:]):
-            grad_out = layer.backward(grad_out)
+            grad_out = layer.backward(grad_out)  # δ for the layer before
+        first = self.layers[0]
         if not input_grad and isinstance(first, Linear):
-            return first.backward(grad_out, input_grad=False)
+            return first.backward(grad_out, input_grad=False)  # skips the unused dL/dx
         grad_in = first.backward(grad_out)
         return grad_in if input_grad else None
 
@@ -107,11 +107,17 @@ class Sequential:
         Returns
         -------
         ndarray of int64, shape (N,)
+
+        Raises
+        ------
+        TypeError
+            ``X`` not an array of real numbers.
+        ValueError
+            ``X`` empty, of the wrong shape, or holding NaN/inf; the model's scores not 2-D, or
+            not finite (diverged weights: ``argmax`` of NaN would be a meaningless label).
         """
-        scores = self.forward(X)
-        if scores.ndim != 2:
-            raise ValueError(f"predict needs 2-D scores (N, C), the model returned {scores.shape}")
-        return np.argmax(scores, axis=1).astype(np.int64)
+        scores = self.forward(as_float_array(X, "X", allow_empty=False))  # NaN never becomes a label
+        return np.argmax(_class_scores(scores), axis=1).astype(np.int64)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -165,6 +171,55 @@ def _check_each_layer_once(layers) -> None:
         first_seen[id(layer)] = position
 
 
+def _check_layers(layers) -> None:
+    """At least one layer; each has forward/backward/params/grads, is not a loss, appears once."""
+    if not layers:
+        raise ValueError("Sequential needs at least one layer, e.g. Sequential(Linear(2, 1))")
+    for i, layer in enumerate(layers):
+        if isinstance(layer, _Loss):
+            raise TypeError(
+                f"layer {i} is a loss ({type(layer).__name__}); keep losses outside the model: "
+                "loss.forward(model.forward(X), y)"
+            )
+        missing = [a for a in ("forward", "backward", "params", "grads") if not hasattr(layer, a)]
+        if missing:
+            raise TypeError(
+                f"layer {i} ({type(layer).__name__}) is not a layer: it lacks {', '.join(missing)}"
+            )
+    _check_each_layer_once(layers)
+
+
+def _class_scores(scores) -> np.ndarray:
+    """The model's output checked as class scores: 2-D (N, C) and finite."""
+    if np.ndim(scores) != 2:
+        raise ValueError(f"predict needs 2-D scores (N, C), the model returned {np.shape(scores)}")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("the model's scores contain NaN or inf (diverged weights?); no class "
+                         "can be predicted from them")
+    return scores
+
+
+def _check_mlp_arguments(layer_sizes, activation) -> list[int]:
+    """``layer_sizes`` as a list of >= 2 positive ints, and ``activation`` a known name."""
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError(f"layer_sizes must be a list of ints like [784, 128, 10], got {layer_sizes!r}")
+    sizes = list(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(
+            f"layer_sizes needs at least 2 entries (input and output width), got {sizes}"
+        )
+    for s in sizes:
+        if isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral):
+            raise TypeError(f"layer_sizes must hold ints, got {s!r} in {sizes}")
+        if s <= 0:
+            raise ValueError(f"layer_sizes must be positive, got {s} in {sizes}")
+    if not isinstance(activation, str) or activation not in _ACTIVATIONS:
+        raise ValueError(
+            f"activation must be one of {', '.join(map(repr, _ACTIVATIONS))}, got {activation!r}"
+        )
+    return [int(s) for s in sizes]
+
+
 def MLP(layer_sizes, activation: str = "relu", rng=None, dtype=np.float64) -> Sequential:
     """A multi-layer perceptron: ``Linear, act, Linear, act, …, Linear`` (no activation at the end).
 
@@ -185,29 +240,20 @@ def MLP(layer_sizes, activation: str = "relu", rng=None, dtype=np.float64) -> Se
     -------
     Sequential
         ``2 * (len(layer_sizes) - 1) - 1`` layers.
+
+    Raises
+    ------
+    TypeError
+        ``layer_sizes`` not a list of ints; ``rng`` not a Generator; ``dtype`` not a float dtype.
+    ValueError
+        Fewer than 2 sizes, a size ≤ 0, or an unknown ``activation``.
     """
-    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise TypeError(f"layer_sizes must be a list of ints like [784, 128, 10], got {layer_sizes!r}")
-    sizes = list(layer_sizes)
-    if len(sizes) < 2:
-        raise ValueError(
-            f"layer_sizes needs at least 2 entries (input and output width), got {sizes}"
-        )
-    for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
-            raise TypeError(f"layer_sizes must hold ints, got {s!r} in {sizes}")
-        if s <= 0:
-            raise ValueError(f"layer_sizes must be positive, got {s} in {sizes}")
-    if not isinstance(activation, str) or activation not in _ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {', '.join(map(repr, _ACTIVATIONS))}, got {activation!r}"
-        )
-    if rng is None:
-        rng = np.random.default_rng()
+    sizes = _check_mlp_arguments(layer_sizes, activation)
+    rng = np.random.default_rng() if rng is None else rng
     act_class, init = _ACTIVATIONS[activation]
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(Linear(int(n_in), int(n_out), rng=rng, dtype=dtype, init=init))
-        if i < len(sizes) - 2:
+        layers.append(Linear(n_in, n_out, rng=rng, dtype=dtype, init=init))
+        if i < len(sizes) - 2:  # no activation after the last layer: it outputs the scores
             layers.append(act_class())
     return Sequential(*layers)

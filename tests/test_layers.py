@@ -295,7 +295,7 @@ def test_backward_rejects_wrong_grad_shape(kind):
         (np.array([0.5, 1, 2, 0]), "targets must be integer class labels"),
         (np.eye(4)[:, :3], r"targets must be .*one-hot rows|non-negative rows that sum to 1"),
         (np.zeros((4, 4)), r"targets must be labels of shape \(4,\) or one-hot of shape \(4, 3\)"),
-        (np.zeros((4, 3, 1)), "targets must be 2-D"),
+        (np.zeros((4, 3, 1)), r"targets must be labels of shape \(4,\) or one-hot .* got shape \(4, 3, 1\)"),
     ],
 )
 def test_softmax_cross_entropy_rejects_bad_targets(targets, match):
@@ -309,7 +309,7 @@ def test_softmax_cross_entropy_rejects_1d_scores():
 
 
 def test_mse_loss_rejects_mismatched_targets():
-    with pytest.raises(ValueError, match=r"targets has shape \(4,\) but scores has shape \(4, 1\)"):
+    with pytest.raises(ValueError, match=r"scores has shape \(4, 1\) but targets has shape \(4,\)"):
         MSELoss().forward(np.zeros((4, 1)), np.zeros(4))
 
 
