@@ -293,3 +293,236 @@ def test_plots_draw_without_error():
     axes = plotting.plot_history(history)
     assert len(axes) == 2
     plt.close("all")
+
+
+# ------------------------------------------------------------------ early stopping (chapter 6)
+def _overfitting_problem():
+    """Blobs with overlapping clusters: a wide net on 30 points overfits, the validation loss turns up."""
+    X, y = make_blobs(n_samples=330, centers=3, cluster_std=3.0, random_state=2)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return (X[:30], y[:30]), (X[30:], y[30:])
+
+
+def _fit_blobs(epochs, seed=0, **kwargs):
+    (X, y), (X_val, y_val) = _overfitting_problem()
+    model = MLP([2, 64, 64, 3], rng=np.random.default_rng(seed))
+    history = fit(model, SoftmaxCrossEntropy(), SGD(0.1, momentum=0.9), X, y, epochs=epochs,
+                  batch_size=10, rng=np.random.default_rng(seed + 1), validation=(X_val, y_val),
+                  progress=False, **kwargs)
+    return model, history
+
+
+def test_early_stopping_restores_exactly_the_best_epoch():
+    model, history = _fit_blobs(60, early_stopping=5)
+    assert history.stopped_early
+    best = history.best_epoch
+    assert history.epochs == best + 5  # stopped after 5 epochs without improvement
+    assert history.val_loss[best - 1] == min(history.val_loss)
+    assert all(v >= history.val_loss[best - 1] for v in history.val_loss[best:])
+    # the same run stopped by hand after `best` epochs: same batches, same weights, bit for bit
+    reference, _ = _fit_blobs(best)
+    for key, p in model.params.items():
+        assert np.array_equal(p, reference.params[key]), key
+    assert repr(history).endswith(f", stopped early, best epoch {best})")
+
+
+def test_early_stopping_restores_when_all_epochs_ran():
+    model, history = _fit_blobs(6, early_stopping=50)
+    assert not history.stopped_early and history.epochs == 6
+    reference, _ = _fit_blobs(history.best_epoch)
+    assert all(np.array_equal(p, reference.params[k]) for k, p in model.params.items())
+
+
+def test_best_epoch_without_early_stopping_and_without_validation():
+    model, history = _fit_blobs(12)
+    assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
+    assert not history.stopped_early
+    X, y = _blobs()
+    history = fit(MLP([2, 8, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(0.1),
+                  X, y, epochs=2, batch_size=16, rng=np.random.default_rng(1), progress=False)
+    assert history.best_epoch is None and not history.stopped_early
+
+
+def test_min_delta_asks_for_a_real_improvement():
+    _, strict = _fit_blobs(60, early_stopping=3, min_delta=0.05)
+    _, loose = _fit_blobs(60, early_stopping=3)
+    assert strict.epochs <= loose.epochs
+    assert strict.stopped_early
+
+
+@given(losses=st.lists(st.floats(0.0, 10.0), min_size=1, max_size=30),
+       patience=st.integers(1, 5))
+@settings(max_examples=60, deadline=None)
+def test_patience_rule_matches_a_plain_loop(losses, patience):
+    from course_lib.training import _Best
+
+    tracker, stop_at = _Best(patience, 0.0, keep_weights=False), None
+    for epoch, value in enumerate(losses, start=1):
+        if tracker.update(epoch, value, model=None):
+            stop_at = epoch
+            break
+    best, waited, expected = math.inf, 0, None
+    for epoch, value in enumerate(losses, start=1):
+        if value < best:
+            best, waited = value, 0
+        else:
+            waited += 1
+            if waited == patience:
+                expected = epoch
+                break
+    assert stop_at == expected
+    seen = losses[:stop_at] if stop_at else losses
+    assert tracker.epoch == seen.index(min(seen)) + 1
+
+
+def test_early_stopping_float32_keeps_dtype():
+    (X, y), (X_val, y_val) = _overfitting_problem()
+    model = MLP([2, 32, 3], rng=np.random.default_rng(0), dtype=np.float32)
+    fit(model, SoftmaxCrossEntropy(), SGD(0.1), X, y, epochs=20, batch_size=10,
+        rng=np.random.default_rng(1), validation=(X_val, y_val), progress=False, early_stopping=2)
+    assert all(p.dtype == np.float32 for p in model.params.values())
+
+
+def test_early_stopping_prints_what_it_did(capsys):
+    _fit_blobs(60, early_stopping=5)  # progress=False: silent
+    assert capsys.readouterr().out == ""
+    (X, y), (X_val, y_val) = _overfitting_problem()
+    history = fit(MLP([2, 64, 64, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(),
+                  SGD(0.1, momentum=0.9), X, y, epochs=60, batch_size=10,
+                  rng=np.random.default_rng(1), validation=(X_val, y_val), early_stopping=5)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == history.epochs + 1
+    assert lines[-1] == (f"stopped early: no better val_loss for 5 epochs; restored the weights of "
+                         f"epoch {history.best_epoch} "
+                         f"(val_loss {history.val_loss[history.best_epoch - 1]:.4f})")
+
+
+def test_progress_bar_appears_only_on_a_terminal(monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    X, y = _blobs()
+    for stream, bar_expected in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stdout", stream)
+        fit(MLP([2, 8, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(0.1), X, y,
+            epochs=2, batch_size=16, rng=np.random.default_rng(1))
+        out = stream.getvalue()
+        assert ("step" in out) == bar_expected, out
+        assert "epoch 2/2" in out
+
+
+# ------------------------------------------------------------------ labels and chance level
+def test_whole_number_float_labels_are_class_labels():
+    X, y = _blobs()
+    history = fit(MLP([2, 16, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(0.1),
+                  X, y.astype(float), epochs=3, batch_size=16, rng=np.random.default_rng(1),
+                  validation=(X, y.astype(np.float32)), progress=False)
+    assert len(history.train_accuracy) == len(history.val_accuracy) == 3
+    assert history.val_accuracy[-1] > 0.9  # the course's history.val_accuracy[-1] works
+
+
+def _dead_digits_run(epochs=3):
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return fit(MLP([64, 32, 10], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(3.0),
+               X[:600] / 16, y[:600], epochs=epochs, batch_size=32, rng=np.random.default_rng(1),
+               progress=False)
+
+
+def test_chance_level_warns_once():
+    with pytest.warns(UserWarning, match=r"at or above chance level log\(10\) = 2\.3026") as record:
+        history = _dead_digits_run()
+    assert len([w for w in record if "chance level" in str(w.message)]) == 1
+    assert all(v >= math.log(10) for v in history.train_loss)
+    assert record[0].filename == __file__  # points at the caller of fit
+
+
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_learning_run_does_not_warn():
+    X, y = _blobs()
+    fit(MLP([2, 16, 3], rng=np.random.default_rng(0)), SoftmaxCrossEntropy(), SGD(0.1), X, y,
+        epochs=3, batch_size=16, rng=np.random.default_rng(1), progress=False)
+
+
+def test_divergence_message_suggests_what_works():
+    X, y = _regression()
+    with pytest.raises(TrainingDiverged, match=r"lr_range_test .* try 0\.5 \(100 times smaller\)"):
+        fit(_linear(), MSELoss(), SGD(50.0), X, y, epochs=5, batch_size=16,
+            rng=np.random.default_rng(0), progress=False)
+
+
+# ------------------------------------------------------------------ more bad input
+def _blob_args(**change):
+    X, y = _blobs()
+    args = dict(model=MLP([2, 8, 3], rng=np.random.default_rng(0)), loss=SoftmaxCrossEntropy(),
+                optimizer=SGD(0.1), X=X, y=y, epochs=2, batch_size=16,
+                rng=np.random.default_rng(0), progress=False)
+    args.update(change)
+    return args
+
+
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (dict(early_stopping=3), ValueError, "early_stopping needs validation"),
+        (dict(early_stopping=0, validation=_blobs(30)), ValueError, "early_stopping must be > 0"),
+        (dict(early_stopping=2.0, validation=_blobs(30)), TypeError, "early_stopping"),
+        (dict(early_stopping=True, validation=_blobs(30)), TypeError, "early_stopping"),
+        (dict(min_delta=-0.1), ValueError, "min_delta"),
+        (dict(min_delta=np.nan), ValueError, "min_delta"),
+        (dict(min_delta="0.1"), TypeError, "min_delta"),
+        (dict(y=np.linspace(0, 2, 120)), ValueError, "y must be integer class labels"),
+        (dict(y=np.full(120, np.nan)), ValueError, "y contains NaN"),
+        (dict(y=np.full(120, 3)), ValueError, "y has labels up to 3, but the model outputs 3"),
+        (dict(y=np.full(120, -1)), ValueError, "y must be class labels"),
+        (dict(y=np.zeros(120, dtype=complex)), TypeError, "y must be integer class labels"),
+        (dict(X=np.zeros((120, 2), dtype=complex)), TypeError, "X must hold real numbers"),
+        (dict(X=np.zeros((0, 2)), y=np.zeros(0, int)), ValueError, "at least one example"),
+        (dict(validation=(_blobs(30)[0], np.full(30, 7))), ValueError, "y_val has labels up to 7"),
+        (dict(validation=(_blobs(30)[0], np.full(30, 0.5))), ValueError, "y_val must be integer"),
+    ],
+)
+def test_fit_bad_classification_input(change, error, match):
+    with pytest.raises(error, match=match):
+        fit(**_blob_args(**change))
+
+
+@pytest.mark.parametrize(
+    "X, y, error, match",
+    [
+        (np.full((3, 2), np.nan), [0, 1, 2], ValueError, "X contains NaN"),
+        (np.zeros((3, 2)), [0.0, np.nan, 1.0], ValueError, "y contains NaN"),
+        (np.zeros((3, 2)), [0, 1, 3], ValueError, "y has labels up to 3"),
+        (np.zeros((3, 2)), [0, -1, 2], ValueError, "y must be class labels"),
+        (np.zeros((3, 2)), [0, 0.5, 2], ValueError, "integer class labels"),
+        (np.zeros((0, 2)), [], ValueError, "at least one example"),
+        (np.zeros((3, 2), dtype=complex), [0, 1, 2], TypeError, "real numbers"),
+        (np.zeros((3, 2)), np.array([0, 1, 2], dtype=complex), TypeError, "class labels"),
+        (np.zeros((3, 2)), [[0], [1], [2]], ValueError, "1-D labels"),
+        (np.zeros((3, 2)), [0, 1], ValueError, "one row per row of X"),
+    ],
+)
+def test_evaluate_rejects_bad_input(X, y, error, match):
+    model = MLP([2, 4, 3], rng=np.random.default_rng(0))
+    with pytest.raises(error, match=match):
+        evaluate(model, X, y)
+
+
+def test_evaluate_rejects_a_diverged_model_and_accepts_float_labels():
+    X, y = _blobs()
+    model = MLP([2, 4, 3], rng=np.random.default_rng(0))
+    assert evaluate(model, X, y.astype(float)) == evaluate(model, X, y)
+    model.params["0.W"][...] = np.nan
+    with pytest.raises(ValueError, match="scores contain NaN"):
+        evaluate(model, X, y)
+
+
+def test_history_defaults():
+    history = History()
+    assert history.epochs == 0 and history.best_epoch is None and not history.stopped_early
+    assert repr(history) == "History(0 epochs, 0 steps)"
