@@ -1,12 +1,15 @@
-"""Chapter 4 — Gradient descent: the update rule, ``SGD`` with momentum, and mini-batches.
+"""Chapter 4 — Gradient descent: the update rule, optimizers (SGD, AdaGrad, RMSProp, Adam), mini-batches.
 
 Training a network means repeating one step, ``parameters -= learning_rate * gradient``. This
-module holds that step in three forms:
+module holds that step in several forms:
 
 - :func:`gradient_descent` runs the rule on a plain function of a vector ``x`` (shape ``(d,)``)
   and returns the whole trajectory, so chapter 4 can draw it on a loss surface;
-- :class:`SGD` applies the rule (optionally with momentum) in place to every parameter of a
-  model — anything with ``params`` and ``grads`` dicts, such as :class:`course_lib.network.Sequential`;
+- :class:`SGD` (with optional momentum, Nesterov momentum and weight decay), :class:`AdaGrad`,
+  :class:`RMSProp` and :class:`Adam` apply an update rule in place to every parameter of a
+  model — anything with ``params`` and ``grads`` dicts, such as
+  :class:`course_lib.network.Sequential`. Their rules and defaults are the ones PyTorch documents
+  for ``torch.optim.SGD``, ``Adagrad``, ``RMSprop`` and ``Adam``;
 - :func:`iterate_minibatches` cuts a data set into shuffled mini-batches, one epoch per call.
 
 It also has the small objectives the chapter draws: :func:`quadratic` and :func:`rosenbrock`.
@@ -25,6 +28,9 @@ from course_lib._validation import as_float_array, check_positive
 __all__ = [
     "gradient_descent",
     "SGD",
+    "AdaGrad",
+    "RMSProp",
+    "Adam",
     "iterate_minibatches",
     "quadratic",
     "rosenbrock",
@@ -88,42 +94,52 @@ def gradient_descent(grad_fn: Callable[[np.ndarray], np.ndarray], x0, lr: float,
     return trajectory
 
 
-# --------------------------------------------------------------------------- SGD on a model
+# --------------------------------------------------------------------------- optimizers on a model
 
 
-class SGD:
-    """Stochastic gradient descent with optional (heavy-ball) momentum.
+def _check_real(value, name: str, *, low: float = 0.0, high: float | None = None,
+                low_ok: bool = True, high_ok: bool = False) -> float:
+    """Return ``value`` as a float if it is a real number in the given interval, else raise.
 
-    For every parameter ``p`` of the model with gradient ``g``::
+    The interval is ``[low, high)`` by default (``low_ok``/``high_ok`` say whether each end is
+    included; ``high=None`` means no upper end). NaN and inf are rejected (TypeError for a
+    non-number, ValueError for a number out of range), and the message names ``name``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    lo_sym, hi_sym = ("<=" if low_ok else "<"), ("<=" if high_ok else "<")
+    wanted = f"{low:g} {lo_sym} {name}" + ("" if high is None else f" {hi_sym} {high:g}")
+    too_low = value < low or (value == low and not low_ok)
+    too_high = high is not None and (value > high or (value == high and not high_ok))
+    if too_low or too_high:
+        raise ValueError(f"{name} must satisfy {wanted}, got {value!r}")
+    return float(value)
 
-        v <- momentum * v - lr * g        # velocity, starts at 0
-        p <- p + v
 
-    With ``momentum=0`` this is plain gradient descent, ``p <- p - lr * g``.
+def _check_flag(value, name: str) -> bool:
+    """Return ``value`` if it is a bool (or NumPy bool), else raise a TypeError naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
-    Parameters
-    ----------
-    lr : float
-        Learning rate, > 0. A plain attribute you may change between steps (schedules do).
-    momentum : float, default 0.0
-        Fraction of the previous step kept, ``0 <= momentum < 1``.
 
-    Notes
-    -----
-    Updates are in place and keep each parameter's dtype (float32 stays float32). One velocity
-    buffer per parameter key is created on the first step, with the parameter's dtype and shape;
-    :meth:`reset` forgets them (e.g. before training a new model with the same optimizer).
+class _Optimizer:
+    """What every optimizer shares: a settable ``lr``, per-parameter state, ``step`` and ``reset``.
+
+    A subclass lists the arrays it keeps per parameter in ``_state_names`` (each starts as zeros
+    like the parameter) and implements ``_update(p, g, state)``, the rule for ONE parameter
+    array ``p`` with gradient ``g``; ``state`` is that parameter's dict of arrays plus
+    ``state["step"]``, the number of updates it has had before this one.
     """
 
-    def __init__(self, lr: float, momentum: float = 0.0) -> None:
+    _state_names: tuple[str, ...] = ()
+
+    def __init__(self, lr: float, weight_decay: float) -> None:
         self.lr = lr
-        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
-            raise TypeError(f"momentum must be a number in [0, 1), got {momentum!r}")
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must satisfy 0 <= momentum < 1, got {momentum!r}")
-        self.momentum = float(momentum)
-        self.velocity: dict[str, np.ndarray] = {}
-        self._scratch: dict[str, np.ndarray] = {}
+        self.weight_decay = _check_real(weight_decay, "weight_decay")
+        self.state: dict[str, dict] = {}
 
     @property
     def lr(self) -> float:
@@ -135,13 +151,9 @@ class SGD:
         check_positive(value, "lr")
         self._lr = float(value)
 
-    def __repr__(self) -> str:
-        return f"SGD(lr={self._lr!r}, momentum={self.momentum!r})"
-
     def reset(self) -> None:
-        """Forget the velocity buffers (momentum starts again from zero)."""
-        self.velocity.clear()
-        self._scratch.clear()
+        """Forget every parameter's state (buffers and step counts start again from zero)."""
+        self.state.clear()
 
     def step(self, model) -> None:
         """Update ``model.params`` in place using ``model.grads`` (call after ``backward``).
@@ -150,29 +162,306 @@ class SGD:
         ----------
         model : object
             Anything with dicts ``params`` and ``grads`` having the same keys, each gradient
-            an array of the same shape as its parameter.
+            an array of the same shape as its parameter (a float array, updated in place).
+
+        Raises
+        ------
+        TypeError
+            ``model`` lacks the dicts, or a parameter is not a float NumPy array.
+        ValueError
+            A gradient is missing or has the wrong shape.
         """
         params, grads = _params_and_grads(model)
-        lr, momentum = self._lr, self.momentum
         for key, p in params.items():
-            g = grads[key]
-            scratch = self._buffer(self._scratch, key, p)
-            np.multiply(g, lr, out=scratch)              # scratch = lr * g, no new array
-            if momentum == 0.0:
-                p -= scratch                             # p <- p - lr * g
-                continue
-            v = self._buffer(self.velocity, key, p)
-            v *= momentum
-            v -= scratch                                 # v <- momentum * v - lr * g
-            p += v                                       # p <- p + v
+            self._update(p, grads[key], self._state_for(key, p))
 
-    @staticmethod
-    def _buffer(store: dict, key: str, p: np.ndarray) -> np.ndarray:
-        """A zero-initialised buffer like ``p`` kept under ``key`` (re-made if ``p`` changed)."""
-        buf = store.get(key)
-        if buf is None or buf.shape != p.shape or buf.dtype != p.dtype:
-            buf = store[key] = np.zeros_like(p)
-        return buf
+    def _state_for(self, key: str, p: np.ndarray) -> dict:
+        """The state of parameter ``key``, made afresh if new or if ``p`` changed shape or dtype."""
+        state = self.state.get(key)
+        if state is None or state["shape"] != p.shape or state["dtype"] != p.dtype:
+            state = self.state[key] = self._new_state(p)
+            state.update(step=0, shape=p.shape, dtype=p.dtype)
+        return state
+
+    def _new_state(self, p: np.ndarray) -> dict:
+        return {name: np.zeros_like(p) for name in self._state_names}
+
+    def _decayed(self, p: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """``g + weight_decay * p`` (the L2 penalty's gradient added; a new array), or ``g``."""
+        return g + self.weight_decay * p if self.weight_decay else g
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
+        raise NotImplementedError
+
+
+class SGD(_Optimizer):
+    """Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
+
+    For every parameter ``p`` with gradient ``g``, as PyTorch documents ``torch.optim.SGD``
+    (https://docs.pytorch.org/docs/stable/generated/torch.optim.SGD.html, dampening 0)::
+
+        g <- g + weight_decay * p              # if weight_decay != 0 (the L2 penalty's gradient)
+        b <- momentum * b + g                  # if momentum != 0; the buffer b starts at 0
+        g <- g + momentum * b  if nesterov  else  b
+        p <- p - lr * g
+
+    With ``momentum=0`` this is plain gradient descent, ``p <- p - lr * g``. Textbooks often
+    write momentum as a velocity in parameter units, ``v <- momentum * v - lr * g; p <- p + v``.
+    For a constant ``lr`` the two are the same method (``v = -lr * b``); they differ only when
+    ``lr`` changes between steps: PyTorch's buffer ``b`` remembers gradients, so a new ``lr``
+    scales the whole remembered step at once.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate, > 0. A plain attribute you may change between steps (schedules do).
+    momentum : float, default 0.0
+        Fraction of the buffer kept each step, ``0 <= momentum < 1`` (PyTorch also accepts
+        values >= 1, which make the steps grow without bound; we reject them).
+    weight_decay : float, default 0.0
+        ``λ >= 0``: adds ``λ p`` to each gradient (the gradient of ``λ/2 ‖p‖²``; not AdamW's
+        decoupled decay).
+    nesterov : bool, default False
+        Nesterov momentum; needs ``momentum > 0``, as in PyTorch.
+
+    Notes
+    -----
+    Updates are in place and keep each parameter's dtype (float32 stays float32), and they
+    allocate no new arrays: each parameter gets a work buffer (and a momentum buffer,
+    ``state[key]["momentum_buffer"]``) on its first step. :meth:`reset` forgets them.
+    """
+
+    def __init__(self, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+                 nesterov: bool = False) -> None:
+        super().__init__(lr, weight_decay)
+        self.momentum = _check_real(momentum, "momentum", high=1.0)
+        self.nesterov = _check_flag(nesterov, "nesterov")
+        if self.nesterov and self.momentum == 0.0:
+            raise ValueError("nesterov=True needs momentum > 0 (as in torch.optim.SGD)")
+        self._state_names = ("work", "momentum_buffer") if self.momentum else ("work",)
+
+    def __repr__(self) -> str:
+        return (f"SGD(lr={self._lr!r}, momentum={self.momentum!r}, "
+                f"weight_decay={self.weight_decay!r}, nesterov={self.nesterov!r})")
+
+    def _update(self, p, g, state) -> None:
+        lr, mu, work = self._lr, self.momentum, state["work"]
+        if self.weight_decay:
+            np.multiply(p, self.weight_decay, out=work)
+            work += g
+            g = work                                     # g <- g + λ p
+        if mu:
+            b = state["momentum_buffer"]
+            b *= mu
+            b += g                                       # b <- μ b + g
+            if self.nesterov:                            # p <- p - lr (g + μ b)
+                np.multiply(g, lr, out=work)
+                p -= work
+                np.multiply(b, lr * mu, out=work)
+                p -= work
+                return
+            g = b
+        np.multiply(g, lr, out=work)                     # work = lr * g, no new array
+        p -= work                                        # p <- p - lr * g
+
+
+class AdaGrad(_Optimizer):
+    """AdaGrad: each parameter's step is divided by the root of its summed squared gradients.
+
+    For every parameter ``p`` with gradient ``g``, at step ``t = 1, 2, …``, as PyTorch documents
+    ``torch.optim.Adagrad`` (https://docs.pytorch.org/docs/stable/generated/torch.optim.Adagrad.html;
+    Duchi, Hazan & Singer, JMLR 2011)::
+
+        lr_t  = lr / (1 + (t - 1) * lr_decay)
+        g    <- g + weight_decay * p             # if weight_decay != 0
+        sum  <- sum + g²                         # sum starts at initial_accumulator_value
+        p    <- p - lr_t * g / (sqrt(sum) + eps)
+
+    A coordinate that keeps getting large gradients gets small steps, a flat one large steps.
+    ``sum`` only grows, so the steps shrink for ever (RMSProp fixes that).
+
+    Parameters
+    ----------
+    lr : float, default 0.01
+        Learning rate, > 0 (settable between steps).
+    lr_decay : float, default 0
+        ``>= 0``; the rate at step ``t`` is ``lr / (1 + (t-1) lr_decay)``.
+    weight_decay : float, default 0
+        ``λ >= 0``: adds ``λ p`` to each gradient.
+    initial_accumulator_value : float, default 0
+        ``>= 0``, the starting value of ``sum``.
+    eps : float, default 1e-10
+        ``> 0``, added to ``sqrt(sum)`` so a zero gradient gives a zero step, not 0/0
+        (1e-10 is far above float32's smallest normal number, 1.2e-38).
+
+    Notes
+    -----
+    Updates are in place and keep each parameter's dtype; ``state[key]["sum"]`` holds the sum.
+    """
+
+    _state_names = ("sum",)
+
+    def __init__(self, lr: float = 0.01, lr_decay: float = 0.0, weight_decay: float = 0.0,
+                 initial_accumulator_value: float = 0.0, eps: float = 1e-10) -> None:
+        super().__init__(lr, weight_decay)
+        self.lr_decay = _check_real(lr_decay, "lr_decay")
+        self.initial_accumulator_value = _check_real(initial_accumulator_value,
+                                                     "initial_accumulator_value")
+        self.eps = _check_real(eps, "eps", low_ok=False)
+
+    def __repr__(self) -> str:
+        return (f"AdaGrad(lr={self._lr!r}, lr_decay={self.lr_decay!r}, "
+                f"weight_decay={self.weight_decay!r}, "
+                f"initial_accumulator_value={self.initial_accumulator_value!r}, eps={self.eps!r})")
+
+    def _new_state(self, p):
+        return {"sum": np.full_like(p, self.initial_accumulator_value)}
+
+    def _update(self, p, g, state) -> None:
+        state["step"] += 1
+        lr_t = self._lr / (1 + (state["step"] - 1) * self.lr_decay)
+        g = self._decayed(p, g)
+        s = state["sum"]
+        s += g * g                                       # sum <- sum + g²
+        p -= lr_t * g / (np.sqrt(s) + self.eps)          # p <- p - lr_t g / (√sum + ε)
+
+
+class RMSProp(_Optimizer):
+    """RMSProp: like AdaGrad, but a moving AVERAGE of squared gradients, so steps do not die out.
+
+    For every parameter ``p`` with gradient ``g``, as PyTorch documents ``torch.optim.RMSprop``
+    (https://docs.pytorch.org/docs/stable/generated/torch.optim.RMSprop.html; Hinton, Coursera
+    lecture 6e, 2012; centered: Graves, arXiv:1308.0850)::
+
+        g   <- g + weight_decay * p                    # if weight_decay != 0
+        v   <- alpha * v + (1 - alpha) * g²            # v starts at 0
+        ṽ   =  v - g_avg²  with  g_avg <- alpha * g_avg + (1 - alpha) * g   if centered, else v
+        b   <- momentum * b + g / (sqrt(ṽ) + eps);  p <- p - lr * b       if momentum > 0
+        p   <- p - lr * g / (sqrt(ṽ) + eps)                                 otherwise
+
+    Parameters
+    ----------
+    lr : float, default 0.01
+        Learning rate, > 0 (settable between steps).
+    alpha : float, default 0.99
+        Smoothing constant, ``0 <= alpha < 1`` (the average spans about ``1/(1-alpha)`` steps).
+    eps : float, default 1e-8
+        ``> 0``, added to the root (representable in float32, whose smallest normal is 1.2e-38).
+    weight_decay : float, default 0
+        ``λ >= 0``: adds ``λ p`` to each gradient.
+    momentum : float, default 0
+        ``0 <= momentum < 1``; momentum on the rescaled gradient.
+    centered : bool, default False
+        Divide by an estimate of the gradient's standard deviation instead of its RMS.
+
+    Notes
+    -----
+    ``v - g_avg²`` is never negative in exact arithmetic; we clip round-off below 0 to 0 (where
+    PyTorch would take the root of a tiny negative number and get NaN). Updates are in place and
+    keep each parameter's dtype; ``state[key]`` holds ``square_avg``, ``grad_avg``,
+    ``momentum_buffer``.
+    """
+
+    def __init__(self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
+        super().__init__(lr, weight_decay)
+        self.alpha = _check_real(alpha, "alpha", high=1.0)
+        self.eps = _check_real(eps, "eps", low_ok=False)
+        self.momentum = _check_real(momentum, "momentum", high=1.0)
+        self.centered = _check_flag(centered, "centered")
+        self._state_names = ("square_avg",) + (("grad_avg",) if self.centered else ()) + (
+            ("momentum_buffer",) if self.momentum else ())
+
+    def __repr__(self) -> str:
+        return (f"RMSProp(lr={self._lr!r}, alpha={self.alpha!r}, eps={self.eps!r}, "
+                f"weight_decay={self.weight_decay!r}, momentum={self.momentum!r}, "
+                f"centered={self.centered!r})")
+
+    def _update(self, p, g, state) -> None:
+        state["step"] += 1
+        a = self.alpha
+        g = self._decayed(p, g)
+        v = state["square_avg"]
+        v *= a
+        v += (1 - a) * g * g                             # v <- α v + (1-α) g²
+        if self.centered:
+            g_avg = state["grad_avg"]
+            g_avg *= a
+            g_avg += (1 - a) * g                         # g_avg <- α g_avg + (1-α) g
+            denom = np.sqrt(np.maximum(v - g_avg * g_avg, 0)) + self.eps
+        else:
+            denom = np.sqrt(v) + self.eps                # √v + ε
+        if self.momentum:
+            b = state["momentum_buffer"]
+            b *= self.momentum
+            b += g / denom                               # b <- μ b + g / (√ṽ + ε)
+            p -= self._lr * b
+        else:
+            p -= self._lr * g / denom                    # p <- p - lr g / (√ṽ + ε)
+
+
+class Adam(_Optimizer):
+    """Adam: momentum on the gradient AND an RMSProp-style step size, both bias-corrected.
+
+    For every parameter ``p`` with gradient ``g``, at step ``t = 1, 2, …``, as PyTorch documents
+    ``torch.optim.Adam`` (https://docs.pytorch.org/docs/stable/generated/torch.optim.Adam.html;
+    Kingma & Ba, ICLR 2015, Algorithm 1)::
+
+        g  <- g + weight_decay * p                 # if weight_decay != 0 (L2, not AdamW)
+        m  <- beta1 * m + (1 - beta1) * g          # first moment, starts at 0
+        v  <- beta2 * v + (1 - beta2) * g²         # second moment, starts at 0
+        m̂  =  m / (1 - beta1**t);   v̂ = v / (1 - beta2**t)     # bias correction
+        p  <- p - lr * m̂ / (sqrt(v̂) + eps)
+
+    Without the bias correction the first steps would be far too small: after one step
+    ``m = (1 - beta1) g`` is only a tenth of ``g``. With it, the first step is ``lr·g/(|g|+eps)``,
+    i.e. about ``lr`` in every coordinate.
+
+    Parameters
+    ----------
+    lr : float, default 0.001
+        Learning rate, > 0 (settable between steps).
+    betas : (float, float), default (0.9, 0.999)
+        ``(beta1, beta2)``, each ``0 <= beta < 1``.
+    eps : float, default 1e-8
+        ``> 0``, added to ``sqrt(v̂)`` (representable in float32, whose smallest normal is
+        1.2e-38).
+    weight_decay : float, default 0
+        ``λ >= 0``: adds ``λ p`` to each gradient.
+
+    Notes
+    -----
+    Updates are in place and keep each parameter's dtype; ``state[key]`` holds ``exp_avg`` (m),
+    ``exp_avg_sq`` (v) and ``step`` (t - 1 before the update).
+    """
+
+    _state_names = ("exp_avg", "exp_avg_sq")
+
+    def __init__(self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
+        super().__init__(lr, weight_decay)
+        if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = (_check_real(betas[0], "betas[0]", high=1.0),
+                      _check_real(betas[1], "betas[1]", high=1.0))
+        self.eps = _check_real(eps, "eps", low_ok=False)
+
+    def __repr__(self) -> str:
+        return (f"Adam(lr={self._lr!r}, betas={self.betas!r}, eps={self.eps!r}, "
+                f"weight_decay={self.weight_decay!r})")
+
+    def _update(self, p, g, state) -> None:
+        state["step"] += 1
+        t, (b1, b2) = state["step"], self.betas
+        g = self._decayed(p, g)
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= b1
+        m += (1 - b1) * g                                # m <- β1 m + (1-β1) g
+        v *= b2
+        v += (1 - b2) * g * g                            # v <- β2 v + (1-β2) g²
+        m_hat = m / (1 - b1**t)                          # bias corrections
+        v_hat = v / (1 - b2**t)
+        p -= self._lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 def _params_and_grads(model) -> tuple[Mapping, Mapping]:
@@ -185,15 +474,19 @@ def _params_and_grads(model) -> tuple[Mapping, Mapping]:
             f"got {type(model).__name__}"
         )
     for key, p in params.items():
-        if not isinstance(p, np.ndarray):
-            raise TypeError(f"model.params[{key!r}] must be a NumPy array to update in place, "
-                            f"got {type(p).__name__}")
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            what = f"dtype {p.dtype}" if isinstance(p, np.ndarray) else type(p).__name__
+            raise TypeError(f"model.params[{key!r}] must be a float NumPy array to update in "
+                            f"place, got {what}")
         g = grads.get(key)
         if g is None:
             raise ValueError(f"model.grads has no gradient for {key!r}; call backward() first")
         if np.shape(g) != p.shape:
             raise ValueError(f"model.grads[{key!r}] has shape {np.shape(g)} but "
                              f"model.params[{key!r}] has shape {p.shape}")
+        if np.asarray(g).dtype.kind not in "fiu":
+            raise TypeError(f"model.grads[{key!r}] must hold real numbers, "
+                            f"got dtype {np.asarray(g).dtype}")
     return params, grads
 
 

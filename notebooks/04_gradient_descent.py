@@ -421,21 +421,26 @@ plt.show()
 #
 # Back to the narrow valley of section 2, where the steep direction bounces from wall to wall
 # while the shallow direction crawls. **Momentum** (the "heavy ball" method) lets the
-# parameters keep a velocity $v$:
+# parameters remember past gradients in a **momentum buffer** $b$:
 #
 # $$
-# v_{t+1} = \mu\, v_t - \eta\, \nabla L(\theta_t), \qquad \theta_{t+1} = \theta_t + v_{t+1},
-# \qquad v_0 = 0,
+# b_{t+1} = \mu\, b_t + \nabla L(\theta_t), \qquad \theta_{t+1} = \theta_t - \eta\, b_{t+1},
+# \qquad b_0 = 0,
 # $$
 #
 # with $0 \le \mu < 1$ (typically 0.9). Unrolling the recursion,
-# $v_{t+1} = -\eta \sum_{k=0}^{t} \mu^k\, \nabla L(\theta_{t-k})$: the step is an
+# $b_{t+1} = \sum_{k=0}^{t} \mu^k\, \nabla L(\theta_{t-k})$: the step is an
 # exponentially weighted sum of past gradients.
 # - Where the gradients keep pointing the same way (along the valley), they add up: the step
 #   grows towards $\eta/(1-\mu)$ times the gradient — ten times larger for $\mu = 0.9$.
 # - Where they flip sign every step (across the valley), they cancel, and the zig-zag is damped.
 #
-# With $\mu = 0$ this is plain gradient descent. The library's `SGD` works on anything that has
+# Many textbooks write the same method with a *velocity* $v = -\eta\, b$ in parameter units:
+# $v_{t+1} = \mu v_t - \eta\nabla L(\theta_t)$, $\theta_{t+1} = \theta_t + v_{t+1}$. While $\eta$ stays
+# constant the two give the same steps; when a schedule (chapter 5) changes $\eta$, the buffer
+# form above — the one PyTorch's `torch.optim.SGD` uses, and so does ours — rescales the whole
+# remembered step at once. With $\mu = 0$ this is plain gradient descent. The library's `SGD`
+# (momentum, optional Nesterov momentum and weight decay, with PyTorch's rules and defaults) works on anything that has
 # dicts `params` and `grads` with the same keys — a network, a single layer, or the tiny "model"
 # below — and updates the parameters in place:
 
@@ -491,16 +496,16 @@ for name, path in runs_momentum.items():
 # %% [markdown]
 # Plain gradient descent, even with its best learning rate, bounces across the valley and
 # creeps along it. With momentum the path makes one wide swing, the cross-valley oscillation is
-# gentler and dies out, and the accumulated velocity carries the point along the valley floor:
+# gentler and dies out, and the accumulated momentum carries the point along the valley floor:
 # it reaches $f < 10^{-3}$ after 31 steps instead of 53. Theory agrees: with the best constant
 # settings the error shrinks per step by
 # $(\kappa - 1)/(\kappa + 1)$ without momentum but by $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ with it —
 # for $\kappa = 10^4$, $0.9998$ versus $0.98$: a hundred times fewer steps.
 #
 # A hand check of the update with $\eta = 0.1$, $\mu = 0.9$, starting at $\theta = 1$ with
-# gradients $2$ and then $-1$: $v_1 = -0.2$, $\theta_1 = 0.8$; $v_2 = 0.9\cdot(-0.2) - 0.1\cdot(-1)
-# = -0.08$, $\theta_2 = 0.72$ — the second gradient points the other way, but the velocity still
-# carries the parameter forward.
+# gradients $2$ and then $-1$: $b_1 = 2$, $\theta_1 = 1 - 0.1\cdot 2 = 0.8$;
+# $b_2 = 0.9\cdot 2 + (-1) = 0.8$, $\theta_2 = 0.8 - 0.1\cdot 0.8 = 0.72$ — the second gradient
+# points the other way, but the buffer still carries the parameter forward.
 
 # %%
 hand = Point([1.0])
@@ -508,7 +513,7 @@ sgd_momentum = optim.SGD(lr=0.1, momentum=0.9)
 for g in [2.0, -1.0]:
     hand.grads["x"] = np.array([g])
     sgd_momentum.step(hand)
-    print(f"gradient {g:+.1f}: velocity {sgd_momentum.velocity['x'][0]:+.4f}, "
+    print(f"gradient {g:+.1f}: buffer b {sgd_momentum.state['x']['momentum_buffer'][0]:+.4f}, "
           f"theta {hand.params['x'][0]:.4f}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -698,14 +703,15 @@ check("4.1", gd_step)
 
 # %% [markdown]
 # ### Exercise 4.2 — the momentum update
-# Write `momentum_step(p, v, g, lr, momentum)` returning the pair `(p_new, v_new)` of the momentum
-# method of section 5 (do not use `optim.SGD`).
+# Write `momentum_step(p, b, g, lr, momentum)` returning the pair `(p_new, b_new)` of the momentum
+# method of section 5 — the parameters and the momentum buffer after one step, in PyTorch's form
+# (do not use `optim.SGD`).
 
 # %%
-def momentum_step(p, v, g, lr, momentum):
+def momentum_step(p, b, g, lr, momentum):
     ### BEGIN SOLUTION
-    v_new = momentum * v - lr * g
-    return p + v_new, v_new
+    b_new = momentum * b + g
+    return p - lr * b_new, b_new
     ### END SOLUTION
 
 
@@ -771,7 +777,7 @@ check("4.4", least_squares)
 # | unbiased estimate | 不偏推定量 | a random estimate whose average is the exact value (here: $g_B$ of $\nabla L$) |
 # | batch size | バッチサイズ | the number $B$ of examples per mini-batch |
 # | epoch | エポック | one pass over the whole training set |
-# | momentum | モーメンタム（慣性項） | keeping a velocity that accumulates past gradients |
+# | momentum | モーメンタム（慣性項） | a buffer that accumulates past gradients and keeps the parameters moving |
 # | least squares | 最小二乗法 | minimising the sum of squared errors |
 # | closed-form solution | 閉形式解（解析解） | an answer given by a formula, without iterating |
 # | normal equations | 正規方程式 | $X^\top X\theta = X^\top y$, the least-squares condition |

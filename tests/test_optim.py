@@ -1,7 +1,10 @@
-"""Tests for course_lib.optim (chapter 4): gradient descent, SGD with momentum, mini-batches."""
+"""Tests for course_lib.optim (chapter 4): gradient descent, the optimizers, mini-batches."""
 
 from __future__ import annotations
 
+import copy
+import inspect
+import re
 import warnings
 
 import numpy as np
@@ -11,7 +14,8 @@ from hypothesis import strategies as st
 
 from course_lib import optim
 from course_lib.exercises import check
-from course_lib.optim import SGD, gradient_descent, iterate_minibatches, quadratic
+from course_lib.optim import (SGD, AdaGrad, Adam, RMSProp, gradient_descent, iterate_minibatches,
+                              quadratic)
 
 
 class ToyModel:
@@ -111,7 +115,44 @@ def test_quadratic_rejects_bad_matrices():
         quadratic(np.eye(2), np.ones(3))
 
 
-# --------------------------------------------------------------------------- SGD
+# --------------------------------------------------------------------------- optimizers
+
+# What PyTorch documents (torch.optim.SGD / Adagrad / RMSprop / Adam, docs.pytorch.org): the
+# defaults of every keyword we share. SGD's lr has no default here (our API: SGD(lr)).
+PYTORCH_DEFAULTS = {
+    SGD: {"momentum": 0.0, "weight_decay": 0.0, "nesterov": False},
+    AdaGrad: {"lr": 0.01, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0,
+              "eps": 1e-10},
+    RMSProp: {"lr": 0.01, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0,
+              "centered": False},
+    Adam: {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0},
+}
+
+
+@pytest.mark.parametrize("cls", list(PYTORCH_DEFAULTS))
+def test_defaults_are_pytorchs(cls):
+    params = inspect.signature(cls).parameters
+    expected = PYTORCH_DEFAULTS[cls]
+    assert [name for name in params if name != "lr"] == [n for n in expected if n != "lr"]
+    for name, value in expected.items():
+        assert params[name].default == value, name
+    if cls is SGD:
+        assert params["lr"].default is inspect.Parameter.empty
+
+
+def _one_param(p0, grads, opt, lr_changes=None):
+    """Run ``opt`` on a single parameter array; return the parameter after each step."""
+    p = np.array(p0, dtype=float)
+    model = ToyModel({"w": p}, {"w": None})
+    out = []
+    for t, g in enumerate(grads):
+        if lr_changes and t in lr_changes:
+            opt.lr = lr_changes[t]
+        model.grads["w"] = np.array(g, dtype=float)
+        opt.step(model)
+        out.append(p.copy())
+    assert model.params["w"] is p  # in place
+    return np.array(out)
 
 
 def test_plain_sgd_step():
@@ -127,20 +168,140 @@ def test_plain_sgd_step():
 
 def test_sgd_momentum_two_steps_by_hand():
     # lr = 0.1, momentum = 0.9, p0 = [1, -1]
-    # step 1: g = [2, 4]    v1 = 0.9*0 - 0.1*[2, 4]             = [-0.2, -0.4]
-    #                       p1 = [1, -1] + [-0.2, -0.4]          = [0.8, -1.4]
-    # step 2: g = [-1, 1]   v2 = 0.9*[-0.2, -0.4] - 0.1*[-1, 1]  = [-0.08, -0.46]
-    #                       p2 = [0.8, -1.4] + [-0.08, -0.46]    = [0.72, -1.86]
-    p = np.array([1.0, -1.0])
-    model = ToyModel({"w": p}, {"w": np.array([2.0, 4.0])})
+    # step 1: g = [2, 4]    b1 = 0.9*0 + [2, 4]              = [2, 4]
+    #                       p1 = [1, -1] - 0.1*[2, 4]         = [0.8, -1.4]
+    # step 2: g = [-1, 1]   b2 = 0.9*[2, 4] + [-1, 1]         = [0.8, 4.6]
+    #                       p2 = [0.8, -1.4] - 0.1*[0.8, 4.6] = [0.72, -1.86]
     opt = SGD(lr=0.1, momentum=0.9)
-    opt.step(model)
-    np.testing.assert_allclose(model.params["w"], [0.8, -1.4])
-    np.testing.assert_allclose(opt.velocity["w"], [-0.2, -0.4])
-    model.grads["w"] = np.array([-1.0, 1.0])
-    opt.step(model)
-    np.testing.assert_allclose(opt.velocity["w"], [-0.08, -0.46])
-    np.testing.assert_allclose(model.params["w"], [0.72, -1.86])
+    path = _one_param([1.0, -1.0], [[2.0, 4.0], [-1.0, 1.0]], opt)
+    np.testing.assert_allclose(path, [[0.8, -1.4], [0.72, -1.86]], rtol=1e-12)
+    np.testing.assert_allclose(opt.state["w"]["momentum_buffer"], [0.8, 4.6], rtol=1e-12)
+
+
+def test_sgd_momentum_buffer_is_pytorchs_when_lr_changes():
+    # lr 0.1 then 0.2, momentum 0.9, g = 1 every step, p0 = 1
+    # PyTorch:  b1 = 1, p1 = 1 - 0.1*1 = 0.9;  b2 = 0.9 + 1 = 1.9, p2 = 0.9 - 0.2*1.9 = 0.52
+    # (the velocity form v <- 0.9 v - lr g would give v2 = -0.09 - 0.2 = -0.29, p2 = 0.61)
+    path = _one_param([1.0], [[1.0], [1.0]], SGD(lr=0.1, momentum=0.9), lr_changes={1: 0.2})
+    np.testing.assert_allclose(path[:, 0], [0.9, 0.52], rtol=1e-12)
+
+
+def test_sgd_nesterov_three_steps_by_hand():
+    # lr 0.1, momentum 0.9, nesterov, g = 1 every step, p0 = 1: the step uses g + 0.9 b
+    # t=1: b = 1,    step 0.1*(1 + 0.9*1)    = 0.19,   p = 0.81
+    # t=2: b = 1.9,  step 0.1*(1 + 0.9*1.9)  = 0.271,  p = 0.539
+    # t=3: b = 2.71, step 0.1*(1 + 0.9*2.71) = 0.3439, p = 0.1951
+    path = _one_param([1.0], [[1.0]] * 3, SGD(lr=0.1, momentum=0.9, nesterov=True))
+    np.testing.assert_allclose(path[:, 0], [0.81, 0.539, 0.1951], rtol=1e-12)
+
+
+def test_sgd_weight_decay_by_hand():
+    # lr 0.1, weight_decay 0.5, zero data gradient, p0 = 1: g = 0 + 0.5 p
+    # p1 = 1 - 0.1*0.5 = 0.95;  p2 = 0.95 - 0.1*0.475 = 0.9025 (= 0.95²)
+    path = _one_param([1.0], [[0.0], [0.0]], SGD(lr=0.1, weight_decay=0.5))
+    np.testing.assert_allclose(path[:, 0], [0.95, 0.9025], rtol=1e-12)
+    # with momentum 0.9: b1 = 0.5, p1 = 0.95;  b2 = 0.45 + 0.475 = 0.925, p2 = 0.95 - 0.0925
+    path = _one_param([1.0], [[0.0], [0.0]], SGD(lr=0.1, momentum=0.9, weight_decay=0.5))
+    np.testing.assert_allclose(path[:, 0], [0.95, 0.8575], rtol=1e-12)
+
+
+def test_adagrad_two_steps_by_hand():
+    # lr 0.1, g = [3, 0.1] twice, p0 = [1, 1] (eps = 1e-10 is below the tolerance)
+    # t=1: sum = [9, 0.01],  step = 0.1*[3/3, 0.1/0.1]           = [0.1, 0.1]      -> [0.9, 0.9]
+    # t=2: sum = [18, 0.02], step = 0.1*[3/√18, 0.1/√0.02] = 0.1/√2 = 0.0707107    -> 0.8292893
+    opt = AdaGrad(lr=0.1)
+    path = _one_param([1.0, 1.0], [[3.0, 0.1]] * 2, opt)
+    np.testing.assert_allclose(path, [[0.9, 0.9], [0.8292893219, 0.8292893219]], rtol=1e-9)
+    np.testing.assert_allclose(opt.state["w"]["sum"], [18.0, 0.02], rtol=1e-12)
+
+
+def test_adagrad_lr_decay_and_initial_accumulator_by_hand():
+    # lr 0.1, lr_decay 0.5, initial sum 1, g = 3 twice, p0 = 0
+    # t=1: lr_1 = 0.1,        sum = 1 + 9 = 10,  p = -0.1*3/√10       = -0.0948683
+    # t=2: lr_2 = 0.1/1.5,    sum = 19,          p -= 0.0666667*3/√19 = -0.0458831 -> -0.1407514
+    opt = AdaGrad(lr=0.1, lr_decay=0.5, initial_accumulator_value=1.0)
+    path = _one_param([0.0], [[3.0], [3.0]], opt)
+    np.testing.assert_allclose(path[:, 0], [-0.0948683298, -0.1407514], rtol=1e-6)
+
+
+def test_rmsprop_two_steps_by_hand():
+    # lr 0.01, alpha 0.99, g = 2 twice, p0 = 1
+    # t=1: v = 0.01*4 = 0.04,            step = 0.01*2/√0.04   = 0.1        -> p = 0.9
+    # t=2: v = 0.99*0.04 + 0.04 = 0.0796, step = 0.01*2/√0.0796 = 0.0708881 -> p = 0.8291119
+    opt = RMSProp()
+    path = _one_param([1.0], [[2.0], [2.0]], opt)
+    np.testing.assert_allclose(path[:, 0], [0.9, 0.8291119], rtol=1e-7)
+    np.testing.assert_allclose(opt.state["w"]["square_avg"], [0.0796], rtol=1e-12)
+
+
+def test_rmsprop_centered_and_momentum_by_hand():
+    # centered, g = 2 once, p0 = 1: g_avg = 0.02, ṽ = 0.04 - 0.0004 = 0.0396,
+    # step = 0.01*2/√0.0396 = 0.1005038 -> p = 0.8994962
+    path = _one_param([1.0], [[2.0]], RMSProp(centered=True))
+    np.testing.assert_allclose(path[:, 0], [0.8994962], rtol=1e-7)
+    # momentum 0.5, g = 2 twice: b1 = 2/0.2 = 10, p1 = 1 - 0.01*10 = 0.9
+    # b2 = 5 + 2/√0.0796 = 12.0888137, p2 = 0.9 - 0.120888137 = 0.7791119
+    path = _one_param([1.0], [[2.0], [2.0]], RMSProp(momentum=0.5))
+    np.testing.assert_allclose(path[:, 0], [0.9, 0.7791119], rtol=1e-7)
+
+
+def test_adam_three_steps_by_hand():
+    # defaults (lr 0.001, betas 0.9/0.999), p0 = 1, g = 1, -1, then 2
+    # t=1: m = 0.1, v = 0.001;  m̂ = 0.1/0.1 = 1, v̂ = 0.001/0.001 = 1;  p = 1 - 0.001 = 0.999
+    # t=2: m = 0.09 - 0.1 = -0.01, v = 0.000999 + 0.001 = 0.001999
+    #      m̂ = -0.01/0.19 = -0.0526316, v̂ = 0.001999/0.001999 = 1;  p = 0.999 + 0.0000526316
+    # t=3: m = -0.009 + 0.2 = 0.191, v = 0.001997001 + 0.004 = 0.005997001
+    #      m̂ = 0.191/0.271 = 0.7047970, v̂ = 0.005997001/0.002997001 = 2.0010007, √v̂ = 1.4145673
+    #      p -= 0.001*0.7047970/1.4145673 = 0.0004982421  -> 0.9985543894
+    opt = Adam()
+    path = _one_param([1.0], [[1.0], [-1.0], [2.0]], opt)
+    np.testing.assert_allclose(path[:, 0], [0.999, 0.9990526316, 0.9985543894], rtol=1e-9)
+    assert opt.state["w"]["step"] == 3
+
+
+def test_adam_first_step_is_lr_per_coordinate_and_weight_decay_is_l2():
+    # bias correction makes step 1 equal to lr * g/|g| whatever the scale of g
+    path = _one_param([0.0, 0.0, 0.0], [[0.05, -5.0, 300.0]], Adam(lr=0.01))
+    np.testing.assert_allclose(path[0], [-0.01, 0.01, -0.01], rtol=1e-6)
+    # weight decay 0.1, zero data gradient, p0 = 1: g = 0.1, so the first step is -lr
+    path = _one_param([1.0], [[0.0]], Adam(weight_decay=0.1))
+    np.testing.assert_allclose(path[:, 0], [0.999], rtol=1e-9)
+
+
+def _all_optimizers():
+    return [SGD(0.1), SGD(0.1, momentum=0.9), SGD(0.1, 0.9, 0.01, nesterov=True), AdaGrad(),
+            RMSProp(), RMSProp(momentum=0.5, centered=True, weight_decay=0.1), Adam(),
+            Adam(weight_decay=0.01)]
+
+
+@pytest.mark.parametrize("opt", _all_optimizers(), ids=repr)
+def test_optimizers_keep_float32(opt):
+    rng = np.random.default_rng(0)
+    p32 = rng.normal(size=(3, 2)).astype(np.float32)
+    p64 = p32.astype(np.float64)
+    m32, m64 = ToyModel({"0.W": p32}, {}), ToyModel({"0.W": p64}, {})
+    opt64 = copy.deepcopy(opt)
+    for _ in range(3):
+        g = rng.normal(size=(3, 2))
+        m32.grads["0.W"], m64.grads["0.W"] = g.astype(np.float32), g
+        opt.step(m32)
+        opt64.step(m64)
+    assert m32.params["0.W"] is p32 and p32.dtype == np.float32
+    for buf in opt.state["0.W"].values():
+        if isinstance(buf, np.ndarray):
+            assert buf.dtype == np.float32
+    np.testing.assert_allclose(p32, p64, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("opt", _all_optimizers(), ids=repr)
+def test_optimizers_zero_gradient_at_zero_is_a_fixed_point(opt):
+    # eps keeps 0/0 away: zero gradient at p = 0 (no decay pull) gives a zero step, no NaN
+    model = ToyModel({"w": np.zeros(3, dtype=np.float32)}, {"w": np.zeros(3, dtype=np.float32)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            opt.step(model)
+    np.testing.assert_array_equal(model.params["w"], 0.0)
 
 
 def test_sgd_lr_is_settable_and_used():
@@ -153,26 +314,17 @@ def test_sgd_lr_is_settable_and_used():
         opt.lr = 0.0
 
 
-def test_sgd_reset_forgets_velocity():
-    model = ToyModel({"w": np.array([0.0])}, {"w": np.array([1.0])})
-    opt = SGD(lr=1.0, momentum=0.5)
-    opt.step(model)
+@pytest.mark.parametrize("opt", _all_optimizers(), ids=repr)
+def test_reset_forgets_state(opt):
+    fresh = copy.deepcopy(opt)
+    m1 = ToyModel({"w": np.array([0.5, -1.0])}, {"w": np.array([1.0, 2.0])})
+    m2 = ToyModel({"w": np.array([0.5, -1.0])}, {"w": np.array([1.0, 2.0])})
+    opt.step(ToyModel({"w": np.array([3.0, 3.0])}, {"w": np.array([-7.0, 9.0])}))
     opt.reset()
-    opt.step(model)  # velocity starts again at 0: v = -1
-    np.testing.assert_allclose(model.params["w"], [-2.0])
-
-
-@pytest.mark.parametrize("momentum", [0.0, 0.9])
-def test_sgd_keeps_float32(momentum):
-    p = np.ones((3, 2), dtype=np.float32)
-    model = ToyModel({"0.W": p}, {"0.W": np.full((3, 2), 0.5, dtype=np.float32)})
-    opt = SGD(lr=0.1, momentum=momentum)
-    for _ in range(3):
-        opt.step(model)
-    assert model.params["0.W"] is p
-    assert p.dtype == np.float32
-    if momentum:
-        assert opt.velocity["0.W"].dtype == np.float32
+    assert opt.state == {}
+    opt.step(m1)
+    fresh.step(m2)
+    np.testing.assert_array_equal(m1.params["w"], m2.params["w"])
 
 
 @given(
@@ -181,7 +333,7 @@ def test_sgd_keeps_float32(momentum):
     grads=st.lists(st.floats(-10, 10), min_size=3, max_size=3),
 )
 @settings(max_examples=50, deadline=None)
-def test_sgd_matches_textbook_recurrence(lr, momentum, grads):
+def test_sgd_equals_velocity_form_for_constant_lr(lr, momentum, grads):
     p = np.array([0.7, -0.3])
     model = ToyModel({"w": p}, {"w": None})
     opt = SGD(lr=lr, momentum=momentum)
@@ -189,34 +341,80 @@ def test_sgd_matches_textbook_recurrence(lr, momentum, grads):
     for g in grads:
         model.grads["w"] = np.array([g, -g])
         opt.step(model)
-        v_ref = momentum * v_ref - lr * np.array([g, -g])
+        v_ref = momentum * v_ref - lr * np.array([g, -g])  # the textbook velocity form
         p_ref = p_ref + v_ref
-    np.testing.assert_allclose(model.params["w"], p_ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(model.params["w"], p_ref, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("lr", [0, -1.0, float("nan")])
-def test_sgd_rejects_bad_lr(lr):
-    with pytest.raises(ValueError, match="lr"):
-        SGD(lr=lr)
+BAD_OPTIMIZER_ARGS = [
+    # (class, keyword arguments, error, words the message must contain)
+    (SGD, {"lr": 0}, ValueError, "lr"),
+    (SGD, {"lr": -1.0}, ValueError, "lr"),
+    (SGD, {"lr": float("nan")}, ValueError, "lr"),
+    (SGD, {"lr": float("inf")}, ValueError, "lr"),
+    (SGD, {"lr": "0.1"}, TypeError, "lr"),
+    (SGD, {"lr": 0.1j}, TypeError, "lr"),
+    (SGD, {"lr": 0.1, "momentum": -0.1}, ValueError, "momentum"),
+    (SGD, {"lr": 0.1, "momentum": 1.0}, ValueError, "momentum"),
+    (SGD, {"lr": 0.1, "momentum": float("nan")}, ValueError, "momentum"),
+    (SGD, {"lr": 0.1, "momentum": True}, TypeError, "momentum"),
+    (SGD, {"lr": 0.1, "weight_decay": -1e-4}, ValueError, "weight_decay"),
+    (SGD, {"lr": 0.1, "weight_decay": float("inf")}, ValueError, "weight_decay"),
+    (SGD, {"lr": 0.1, "nesterov": True}, ValueError, "nesterov"),  # needs momentum > 0
+    (SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": "yes"}, TypeError, "nesterov"),
+    (AdaGrad, {"lr": 0.0}, ValueError, "lr"),
+    (AdaGrad, {"lr_decay": -0.1}, ValueError, "lr_decay"),
+    (AdaGrad, {"initial_accumulator_value": -1.0}, ValueError, "initial_accumulator_value"),
+    (AdaGrad, {"eps": 0.0}, ValueError, "eps"),
+    (AdaGrad, {"eps": -1e-10}, ValueError, "eps"),
+    (AdaGrad, {"weight_decay": float("nan")}, ValueError, "weight_decay"),
+    (RMSProp, {"lr": -0.01}, ValueError, "lr"),
+    (RMSProp, {"alpha": 1.0}, ValueError, "alpha"),
+    (RMSProp, {"alpha": -0.5}, ValueError, "alpha"),
+    (RMSProp, {"eps": 0.0}, ValueError, "eps"),
+    (RMSProp, {"momentum": 1.5}, ValueError, "momentum"),
+    (RMSProp, {"centered": 1}, TypeError, "centered"),
+    (Adam, {"lr": float("nan")}, ValueError, "lr"),
+    (Adam, {"betas": (1.0, 0.999)}, ValueError, "betas[0]"),
+    (Adam, {"betas": (0.9, 1.0)}, ValueError, "betas[1]"),
+    (Adam, {"betas": (-0.1, 0.999)}, ValueError, "betas[0]"),
+    (Adam, {"betas": (0.9, float("nan"))}, ValueError, "betas[1]"),
+    (Adam, {"betas": 0.9}, TypeError, "betas"),
+    (Adam, {"betas": (0.9, 0.99, 0.999)}, TypeError, "betas"),
+    (Adam, {"eps": 0.0}, ValueError, "eps"),
+    (Adam, {"weight_decay": -0.01}, ValueError, "weight_decay"),
+]
 
 
-@pytest.mark.parametrize("momentum", [-0.1, 1.0, 1.5])
-def test_sgd_rejects_momentum_out_of_range(momentum):
-    with pytest.raises(ValueError, match="momentum"):
-        SGD(lr=0.1, momentum=momentum)
+@pytest.mark.parametrize("cls, kwargs, err, words", BAD_OPTIMIZER_ARGS)
+def test_optimizers_reject_bad_arguments(cls, kwargs, err, words):
+    with pytest.raises(err, match=re.escape(words)):
+        cls(**kwargs)
 
 
-def test_sgd_rejects_model_without_dicts():
-    with pytest.raises(TypeError, match="params"):
-        SGD(lr=0.1).step(object())
+@pytest.mark.parametrize("opt", _all_optimizers(), ids=repr)
+def test_optimizers_reject_bad_learning_rate_later(opt):
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="lr"):
+            opt.lr = bad
 
 
-def test_sgd_rejects_missing_or_misshaped_grads():
-    opt = SGD(lr=0.1)
-    with pytest.raises(ValueError, match="backward"):
-        opt.step(ToyModel({"W": np.ones(2)}, {}))
-    with pytest.raises(ValueError, match="shape"):
-        opt.step(ToyModel({"W": np.ones(2)}, {"W": np.ones(3)}))
+BAD_MODELS = [
+    (object(), TypeError, "params"),
+    (ToyModel({"W": np.ones(2)}, {}), ValueError, "backward"),
+    (ToyModel({"W": np.ones(2)}, {"W": np.ones(3)}), ValueError, "shape"),
+    (ToyModel({"W": [1.0, 2.0]}, {"W": np.ones(2)}), TypeError, "model.params['W']"),
+    (ToyModel({"W": np.ones(2, dtype=int)}, {"W": np.ones(2)}), TypeError, "float"),
+    (ToyModel({"W": np.ones(2, dtype=complex)}, {"W": np.ones(2)}), TypeError, "float"),
+    (ToyModel({"W": np.ones(2)}, {"W": np.ones(2) * 1j}), TypeError, "model.grads['W']"),
+]
+
+
+@pytest.mark.parametrize("model, err, words", BAD_MODELS)
+def test_step_rejects_bad_models(model, err, words):
+    for opt in _all_optimizers():
+        with pytest.raises(err, match=re.escape(words)):
+            opt.step(model)
 
 
 # --------------------------------------------------------------------------- iterate_minibatches
@@ -306,9 +504,9 @@ def _sgd_step_reference(p, g, lr):
     return p - lr * g
 
 
-def _momentum_reference(p, v, g, lr, momentum):
-    v_new = momentum * v - lr * g
-    return p + v_new, v_new
+def _momentum_reference(p, b, g, lr, momentum):
+    b_new = momentum * b + g
+    return p - lr * b_new, b_new
 
 
 def _lstsq_reference(X, y):
@@ -325,7 +523,7 @@ def _lstsq_without_bias(X, y):
     "exercise_id, good, bad, hint",
     [
         ("4.1", _sgd_step_reference, lambda p, g, lr: p + lr * g, "Hint"),
-        ("4.2", _momentum_reference, lambda p, v, g, lr, m: (p - lr * g, v), "Hint"),
+        ("4.2", _momentum_reference, lambda p, b, g, lr, m: (p - lr * g, b), "Hint"),
         ("4.3", lambda n, b: -(-n // b), lambda n, b: n // b, "Hint"),
         ("4.4", _lstsq_reference, _lstsq_without_bias, "Hint"),
     ],

@@ -29,20 +29,27 @@ def _check_gd_step(answer) -> Result:
 def _check_momentum(answer) -> Result:
     for seed in range(3):
         rng = np.random.default_rng(seed)
-        p, v, g = (rng.normal(size=4) for _ in range(3))
+        p, b, g = (rng.normal(size=4) for _ in range(3))
         lr, momentum = float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.5, 0.95))
-        v_ref = momentum * v - lr * g
-        out = answer(p.copy(), v.copy(), g, lr, momentum)
+        b_ref = momentum * b + g
+        out = answer(p.copy(), b.copy(), g.copy(), lr, momentum)
         if not isinstance(out, tuple) or len(out) != 2:
-            return Result(False, "return a pair (p_new, v_new). Hint: return p + v_new, v_new.")
-        result = compare_arrays("v_new", out[1], v_ref)
+            return Result(False, "return a pair (p_new, b_new). Hint: return p - lr * b_new, b_new.")
+        result = compare_arrays("b_new", out[1], b_ref)
         if not result:
-            return Result(False, result.message + " Hint: v_new = momentum * v - lr * g "
-                          "(keep a fraction of the old velocity, then add the new downhill push).")
-        result = compare_arrays("p_new", out[0], p + v_ref)
+            if np.allclose(np.asarray(out[1], dtype=float), momentum * b - lr * g):
+                return Result(False, result.message + " Hint: that is the velocity form "
+                              "v = momentum * v - lr * g; in PyTorch's form the buffer adds up raw "
+                              "gradients, b_new = momentum * b + g, and lr enters the parameter step.")
+            return Result(False, result.message + " Hint: b_new = momentum * b + g (keep a "
+                          "fraction of the old buffer, then add the new gradient).")
+        result = compare_arrays("p_new", out[0], p - lr * b_ref)
         if not result:
-            return Result(False, result.message + " Hint: move by the NEW velocity: p_new = p + v_new.")
-    return Result(True, "v ← μ v − lr g, p ← p + v: the velocity remembers past gradients.")
+            if np.allclose(np.asarray(out[0], dtype=float), p - lr * b):
+                return Result(False, result.message + " Hint: move by the NEW buffer: "
+                              "p_new = p - lr * b_new.")
+            return Result(False, result.message + " Hint: p_new = p - lr * b_new.")
+    return Result(True, "b ← μ b + g, p ← p − lr b: the buffer remembers past gradients.")
 
 
 @exercise("4.3", "how many mini-batches per epoch")
