@@ -1,10 +1,14 @@
-"""Chapter 6 beyond the loader: the full-run CLI (course_lib.mnist), its augmentation, the digit
-figures (course_lib.plotting.digits) and the exercise checkers (course_lib.exercises.ch06)."""
+"""Chapter 6 beyond the loader: the full-run CLI (course_lib.mnist), its augmentations, flags,
+presets, divergence and Ctrl-C handling, the digit figures (course_lib.plotting.digits) and the
+exercise checkers (course_lib.exercises.ch06). Training runs only on a few hundred synthetic images."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
+import sys
+from pathlib import Path
 
 import matplotlib
 
@@ -57,6 +61,63 @@ def test_random_shift_varies_per_image_and_zero_is_a_copy():
     same = mnist.random_shift(X, np.random.default_rng(0), 0)
     np.testing.assert_array_equal(same, X)
     assert same is not X
+
+
+# --------------------------------------------------------------------------------------------
+# random_affine (the augmentation of `--preset best`)
+# --------------------------------------------------------------------------------------------
+def test_random_affine_with_no_distortion_returns_the_images():
+    X = np.random.default_rng(0).random((5, 784)).astype(np.float32)
+    out = mnist.random_affine(X, np.random.default_rng(1), 0, 0, 0)
+    assert out.dtype == np.float32 and out.shape == X.shape and out is not X
+    np.testing.assert_allclose(out, X, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_affine_matches_scipy_bilinear_interpolation(seed):
+    from scipy import ndimage
+
+    X = np.random.default_rng(seed).random((4, 784))
+    rot, scale, shift = 30.0, 0.2, 3.0
+    out = mnist.random_affine(X, np.random.default_rng(seed + 10), rot, scale, shift)
+    draws = np.random.default_rng(seed + 10)  # the same draws, in the same order
+    theta = np.deg2rad(draws.uniform(-rot, rot, 4))
+    s_row, s_col = 1 + draws.uniform(-scale, scale, (2, 4))
+    t = draws.uniform(-shift, shift, (2, 4))
+    centre = np.full(2, 13.5)
+    for i in range(4):
+        c, s = np.cos(theta[i]), np.sin(theta[i])
+        M = np.array([[c * s_row[i], -s * s_col[i]], [s * s_row[i], c * s_col[i]]])
+        expected = ndimage.affine_transform(X[i].reshape(28, 28), M, offset=centre + t[:, i]
+                                            - M @ centre, order=1, mode="grid-constant")
+        np.testing.assert_allclose(out[i].reshape(28, 28), expected, atol=1e-9)
+
+
+def test_random_affine_keeps_ink_and_varies_per_image():
+    (X, _), _ = datasets.load_mnist("subset")
+    X = datasets.normalize(X[:200])
+    out = mnist.random_affine(X, np.random.default_rng(0))
+    assert out.min() >= 0 and out.max() <= 1
+    ratio = out.sum(axis=1) / X.sum(axis=1)  # ink changes with the size factor only (±10 %)
+    assert np.all((ratio > 0.75) & (ratio < 1.3))
+    assert len({np.round(r, 6) for r in ratio}) == 200
+
+
+@pytest.mark.parametrize(
+    "call, error, named",
+    [
+        (lambda X, rng: mnist.random_affine(X.astype(np.uint8), rng), TypeError, "X_batch"),
+        (lambda X, rng: mnist.random_affine(X[:, :100], rng), ValueError, "X_batch"),
+        (lambda X, rng: mnist.random_affine(X, 0), TypeError, "rng"),
+        (lambda X, rng: mnist.random_affine(X, rng, max_rotation=-1), ValueError, "max_rotation"),
+        (lambda X, rng: mnist.random_affine(X, rng, max_scale=0.6), ValueError, "max_scale"),
+        (lambda X, rng: mnist.random_affine(X, rng, max_shift=np.nan), ValueError, "max_shift"),
+        (lambda X, rng: mnist.random_affine(X, rng, max_shift="2"), TypeError, "max_shift"),
+    ],
+)
+def test_random_affine_rejects_bad_input(call, error, named):
+    with pytest.raises(error, match=rf"^{named} "):
+        call(np.zeros((2, 784)), np.random.default_rng(0))
 
 
 # --------------------------------------------------------------------------------------------
@@ -117,7 +178,7 @@ def test_main_runs_end_to_end_on_small_files(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert status == 0
     assert "256 training and 64 test images" in out
-    assert "MLP 784-16-10" in out
+    assert "preset default: MLP 784-16-10" in out and "random shift ±1 px" in out
     assert "epoch 1/2" in out and "epoch 2/2" in out
     assert "test accuracy" in out and "training time" in out and "peak memory" in out
 
@@ -129,25 +190,210 @@ def test_main_reports_missing_data_clearly(tmp_path, monkeypatch, capsys):
     assert "cannot load MNIST" in err and "COURSE_MNIST_DIR" in err and "subset" in err
 
 
-def test_progress_bar_draws_on_stderr_only_when_enabled(capsys):
-    bar = mnist._Bar("epoch 1/2", 100, enabled=True)
-    for _ in range(4):
-        bar.update(25)
-    bar.close()
-    quiet = mnist._Bar("epoch 1/2", 100, enabled=False)
-    quiet.update(100)
-    quiet.close()
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+SMALL = ["--no-download", "--epochs", "2", "--hidden", "16", "--batch-size", "32"]
+
+
+@pytest.fixture
+def small_mnist(tmp_path, monkeypatch):
+    """Four small IDX files (256 training, 64 test images) the loader accepts as MNIST."""
+    monkeypatch.setattr(datasets, "_FILES", idx_files(tmp_path, np.random.default_rng(1)))
+    return ["--data-dir", str(tmp_path)]
+
+
+def test_progress_bar_only_on_a_terminal_and_never_with_quiet(small_mnist, monkeypatch, capsys):
+    assert mnist.main(small_mnist + SMALL) == 0  # stderr is not a terminal here
     captured = capsys.readouterr()
-    assert captured.out == ""
-    assert "[" + "#" * 30 + "]" in captured.err and "100/100" in captured.err
+    assert "\r" not in captured.out + captured.err and "img/s" not in captured.err
+    for flags, drawn in (([], True), (["--quiet"], False)):
+        terminal = FakeTerminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        assert mnist.main(small_mnist + SMALL + flags) == 0
+        assert ("img/s" in terminal.getvalue() and "epoch 1/2" in terminal.getvalue()) == drawn
+    assert "\r" not in capsys.readouterr().out, "the summary lines stay clean"
 
 
-@pytest.mark.parametrize("argv", [["--epochs", "0"], ["--batch-size", "0"], ["--lr", "-1"],
-                                  ["--momentum", "1"], ["--hidden", "0"], ["--shift", "5"]])
-def test_bad_arguments_are_refused(argv, capsys):
-    with pytest.raises(SystemExit):
+BAD_FLAGS = [  # argv -> the flag the single error message must name
+    (["--epochs", "0"], "--epochs"),
+    (["--epochs", "1.5"], "--epochs"),
+    (["--epochs", "many"], "--epochs"),
+    (["--epochs", "1001"], "--epochs"),
+    (["--hidden", "0"], "--hidden"),
+    (["--hidden", "9000"], "--hidden"),
+    (["--hidden", *["8"] * 9], "--hidden"),
+    (["--batch-size", "0"], "--batch-size"),
+    (["--batch-size", "100000"], "--batch-size"),
+    (["--lr", "0"], "--lr"),
+    (["--lr", "-1"], "--lr"),
+    (["--lr", "inf"], "--lr"),
+    (["--lr", "nan"], "--lr"),
+    (["--lr", "fast"], "--lr"),
+    (["--momentum", "1"], "--momentum"),
+    (["--momentum", "-0.1"], "--momentum"),
+    (["--momentum", "nan"], "--momentum"),
+    (["--augment", "blur"], "--augment"),
+    (["--shift", "5"], "--shift"),
+    (["--shift", "-1"], "--shift"),
+    (["--augment", "shift", "--shift", "1.5"], "--shift"),
+    (["--rotate", "90"], "--rotate"),
+    (["--rotate", "-inf"], "--rotate"),
+    (["--scale", "0.9"], "--scale"),
+    (["--seed", "-1"], "--seed"),
+    (["--seed", str(2**32)], "--seed"),
+    (["--seed", "1.5"], "--seed"),
+    (["--dtype", "float16"], "--dtype"),
+    (["--data-dir", ""], "--data-dir"),
+    (["--data-dir", __file__], "--data-dir"),
+    (["--preset", "fastest"], "--preset"),
+]
+
+
+@pytest.mark.parametrize("argv, flag", BAD_FLAGS, ids=[" ".join(a)[:40] for a, _ in BAD_FLAGS])
+def test_bad_flags_are_refused_when_parsed_naming_the_flag(argv, flag, capsys):
+    with pytest.raises(SystemExit) as info:
         mnist.parse_args(argv)
-    assert "error" in capsys.readouterr().err
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1 and f"argument {flag}" in errors[0], err
+
+
+def test_every_flag_has_a_bad_value_in_the_table():
+    flags = {a.option_strings[-1] for a in mnist.build_parser()._actions if a.option_strings}
+    checked = {flag for _, flag in BAD_FLAGS}
+    no_value = {"--help", "--no-download", "--quiet"}  # switches: nothing to get wrong
+    assert flags - no_value == checked
+
+
+def test_batch_size_larger_than_the_training_set_is_refused(small_mnist, capsys):
+    status = mnist.main(small_mnist + ["--no-download", "--batch-size", "300"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "argument --batch-size" in err and "256 training images" in err
+    assert "Traceback" not in err
+
+
+def test_divergence_is_reported_without_a_traceback(small_mnist, capsys):
+    status = mnist.main(small_mnist + SMALL + ["--lr", "1e6", "--quiet"])
+    assert status == 1
+    err = capsys.readouterr().err
+    for part in ("training diverged in epoch 1/2", "batch", "global step", "--lr 100000",
+                 "smaller --lr"):
+        assert part in err, err
+    assert "Traceback" not in err
+
+
+def test_train_epoch_raises_diverged_on_non_finite_weights():
+    rng = np.random.default_rng(0)
+    X, y = separable_data(rng, 64)
+    model = MLP([784, 8, 10], rng=rng, dtype=np.float32)
+    model.params["0.W"][0, 0] = np.nan
+    with pytest.raises(mnist.Diverged, match="NaN or inf") as info:
+        mnist.train_epoch(model, SoftmaxCrossEntropy(), SGD(0.1), X, y, batch_size=16, rng=rng,
+                          schedule=constant(0.1), step=7)
+    assert info.value.step == 7 and info.value.batch == 1
+
+
+@pytest.mark.parametrize("when", ["during training", "while loading"])
+def test_ctrl_c_says_where_it_stopped_and_exits_130(small_mnist, monkeypatch, capsys, when):
+    if when == "while loading":
+        def load(*args, **kwargs):
+            raise KeyboardInterrupt
+        monkeypatch.setattr(mnist, "load_mnist", load)
+    else:
+        calls = []
+        real_shift = mnist.random_shift
+
+        def shift_then_ctrl_c(X_batch, rng, max_shift):
+            calls.append(1)
+            if len(calls) == 8 + 3:  # epoch 2 (8 batches each), batch 3
+                raise KeyboardInterrupt
+            return real_shift(X_batch, rng, max_shift)
+
+        monkeypatch.setattr(mnist, "random_shift", shift_then_ctrl_c)
+    status = mnist.main(small_mnist + SMALL + ["--quiet"])
+    assert status == 130
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    if when == "while loading":
+        assert "interrupted (Ctrl-C) while loading MNIST" in captured.err
+    else:
+        assert "epoch 1/2" in captured.out  # the finished epoch was reported
+        assert "interrupted (Ctrl-C) in epoch 2/2, batch 2 of 8 (global step 10)" in captured.err
+        assert "the last finished epoch, 1, had test accuracy" in captured.err
+
+
+ACCURACY_BAD = [  # (X, y, batch_size) -> error, the argument named
+    (np.full((2, 784), np.nan), [0, 1], 10, ValueError, "X"),
+    (np.zeros((2, 784)), [0.0, 1.0], 10, TypeError, "y"),
+    (np.zeros((2, 784)), [0, 10], 10, ValueError, "y"),
+    (np.zeros((2, 784)), [-1, 0], 10, ValueError, "y"),
+    (np.zeros((2, 784)), [0, 1, 2], 10, ValueError, "y"),
+    (np.zeros(784), [0], 10, ValueError, "X"),
+    (np.array([["a"] * 784]), [0], 10, TypeError, "X"),
+    (np.zeros((2, 784)), [0, 1], 0, ValueError, "batch_size"),
+    (np.zeros((2, 784)), [0, 1], 2.5, TypeError, "batch_size"),
+]
+
+
+@pytest.mark.parametrize("X, y, batch_size, error, named", ACCURACY_BAD)
+def test_accuracy_rejects_bad_input(X, y, batch_size, error, named):
+    model = MLP([784, 4, 10], rng=np.random.default_rng(0))
+    with pytest.raises(error, match=rf"^{named} "):
+        mnist.accuracy(model, X, np.asarray(y), batch_size=batch_size)
+
+
+def test_accuracy_reports_a_model_with_nan_weights():
+    model = MLP([784, 4, 10], rng=np.random.default_rng(0))
+    model.params["2.b"][:] = np.nan
+    with pytest.raises(mnist.Diverged):
+        mnist.accuracy(model, np.zeros((3, 784)), np.array([0, 1, 2]))
+
+
+# --------------------------------------------------------------------------------------------
+# the presets (issue 12.7): what the docs say, and a smoke run of `--preset best`
+# --------------------------------------------------------------------------------------------
+def test_presets_are_what_the_docs_say():
+    assert mnist.PRESETS["default"] == dict(hidden=[256], epochs=20, batch_size=128, lr=0.1,
+                                            momentum=0.9, augment="shift", shift=1.0,
+                                            rotate=0.0, scale=0.0)
+    assert mnist.PRESETS["best"] == dict(hidden=[1024], epochs=25, batch_size=128, lr=0.1,
+                                         momentum=0.9, augment="affine", shift=2.0, rotate=10.0,
+                                         scale=0.1)
+    doc = " ".join(mnist.__doc__.split())
+    for phrase in ("``MLP([784, 256, 10])``, 20 epochs", "``MLP([784, 1024, 10])``, 25 epochs",
+                   "rotation up to ±10°, size ±10 %, shift up to ±2 px"):
+        assert phrase in doc
+    best = mnist.parse_args(["--preset", "best"])
+    assert (best.hidden, best.epochs, best.augment, best.rotate) == ([1024], 25, "affine", 10.0)
+    mixed = mnist.parse_args(["--preset", "best", "--epochs", "3", "--hidden", "64", "32"])
+    assert (mixed.epochs, mixed.hidden, mixed.scale) == (3, [64, 32], 0.1)
+    default = mnist.parse_args([])
+    assert (default.preset, default.hidden, default.augment, default.shift) == (
+        "default", [256], "shift", 1.0)
+    assert mnist.PRESETS["best"]["hidden"] == [1024], "parse_args must not alias the preset lists"
+
+
+def test_best_preset_code_path_runs_on_a_few_hundred_images(small_mnist, capsys):
+    status = mnist.main(small_mnist + ["--no-download", "--preset", "best", "--epochs", "1",
+                                       "--quiet"])
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "preset best: MLP 784-1024-10" in out
+    assert "random affine: rotation ±10°, size ±10 %, shift ±2 px" in out
+    assert "test accuracy" in out
+
+
+def test_makefile_mnist_uses_all_cores_and_passes_the_preset():
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    recipe = makefile.split("\nmnist:", 1)[1].split("\n\n", 1)[0]
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        assert f"{variable}=$(MNIST_THREADS)" in recipe
+    assert "--preset $(PRESET)" in recipe
 
 
 def test_peak_memory_is_reported_in_megabytes():
