@@ -33,7 +33,7 @@ EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.store_widget_state=False
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test test-lib nbval notebooks student slides html mnist bench clean
+.PHONY: help venv lab test test-lib nbval notebooks student slides html mnist bench clean nbgrader
 .PHONY: hub hub-stop hub-proxy hub-proxy-if-possible classroom
 
 help:  ## list the targets
@@ -77,6 +77,9 @@ slides: $(STAMP)  ## reveal.js slides in build/slides/
 
 html: $(STAMP)  ## static site of the whole course in build/html/
 	$(BIN)/python tools/make_html.py --out build/html
+
+nbgrader: $(STAMP)  ## an nbgrader course of every chapter in build/nbgrader/ (see TEACHING.md)
+	$(BIN)/python tools/make_nbgrader.py --out build/nbgrader $(NB_IPYNB)
 
 # `make mnist` is timed, not compared digit by digit, so it lifts the one-thread pins exported
 # above (kept for the notebooks) and lets BLAS use every core: MNIST_THREADS (default: all cores;

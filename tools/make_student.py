@@ -86,6 +86,27 @@ CELL_METADATA_DROPPED = ("nbgrader", "execution", "collapsed", "scrolled", "line
 SOLUTION_TAGS = frozenset({"solution", "solutions", "hide-solution", "hide_solution", "remove-solution"})
 
 
+# The chapters' "## Exercises" intro speaks to a reader of the copy WITH solutions; the student
+# copies (and nbgrader's release) get wording that matches what their exercise cells hold.
+AUTHOR_INSTRUCTIONS = (
+    "Write your answer in the exercise cell, then run it: `check` says whether it passes or gives a "
+    "hint. In this copy each exercise cell already holds a reference solution — try the exercise "
+    "yourself before you read it (`make student` writes copies with a placeholder in its place).")
+STUDENT_INSTRUCTIONS = (
+    "Write your answer in place of the placeholder (`raise NotImplementedError(…)` or `...`) in each "
+    "exercise cell, then run it: `check` says whether it passes or gives a hint.")
+NBGRADER_INSTRUCTIONS = (
+    "Write your answer in place of the placeholder (`raise NotImplementedError()`) in each exercise "
+    "cell, then run it: `check` says whether it passes or gives a hint. Leave the grader's test cell "
+    "below each exercise as it is.")
+AUTHOR_INSTRUCTIONS_RE = re.compile(r"\s+".join(map(re.escape, AUTHOR_INSTRUCTIONS.split())))
+
+
+def swap_instructions(source: str, replacement: str = STUDENT_INSTRUCTIONS) -> tuple[str, int]:
+    """Replace the authors' exercise instructions (however the lines are wrapped) in a Markdown source."""
+    return AUTHOR_INSTRUCTIONS_RE.subn(lambda _: replacement, source)
+
+
 class SolutionMarkupError(ValueError):
     """A BEGIN/END SOLUTION marker without its partner, or nested regions."""
 
@@ -185,6 +206,8 @@ def make_student_notebook(nb):
         except SolutionMarkupError as err:
             raise SolutionMarkupError(f"cell {index}: {err}") from None
         replaced += [exercise_id or "?"] * n
+        if cell.cell_type == "markdown":
+            cell.source, _ = swap_instructions(cell.source)
         _clean_metadata(cell.metadata, CELL_METADATA_DROPPED)
         if cell.cell_type == "code":
             cell.outputs = []
@@ -200,6 +223,8 @@ def make_nbgrader_source(nb):
         cells.append(cell)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+        else:
+            cell.source, _ = swap_instructions(cell.source, NBGRADER_INSTRUCTIONS)
         if not find_regions(cell.source.split("\n")):
             continue
         checks = CHECK_CALL_RE.findall(cell.source) if cell.cell_type == "code" else []
