@@ -376,6 +376,7 @@ def _whole(lo: int, hi: int):
 def _real(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False):
     """argparse type: a finite number in the interval given (open or closed at each end)."""
     left, right = "(" if lo_open else "[", ")" if hi_open else "]"
+    right = ")" if math.isinf(hi) else right
     interval = f"in {left}{lo:g}, {'inf' if math.isinf(hi) else f'{hi:g}'}{right}"
 
     def parse(text: str) -> float:
@@ -556,8 +557,9 @@ def main(argv=None) -> int:
         print(f"\ncourse-mnist: training diverged in epoch {epoch}/{args.epochs}, {where} "
               f"(global step {err.step}): {err}.\nThe learning rate was {err.lr:.3g} (--lr "
               f"{args.lr:g} at the start); steps that large overshoot the minimum and grow "
-              f"without bound (chapter 5).\nTry a smaller --lr, e.g. --lr {args.lr / 10:g}, or a "
-              "smaller --momentum.", file=sys.stderr)
+              f"without bound (chapter 5).\nTry a smaller --lr: the presets use "
+              f"{PRESETS[args.preset]['lr']:g}; or go down by a factor of 10 at a time "
+              f"(--lr {args.lr / 10:g}), or lower --momentum.", file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
         done = getattr(stop, "batch", None)
