@@ -37,6 +37,7 @@ __all__ = [
 
 
 def _no_local_grads() -> tuple[float, ...]:
+    """The local gradients of an input node: none (it has no children)."""
     return ()
 
 
@@ -69,7 +70,9 @@ class Value:
     def __init__(self, data, label: str = ""):
         self.data = _as_float(data, "data")
         self.grad = 0.0
-        self.label = str(label)
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str (a name for drawing), got {type(label).__name__}")
+        self.label = label
         self.op = ""
         self.children: tuple[Value, ...] = ()
         self._local_grads: Callable[[], tuple[float, ...]] = _no_local_grads
@@ -80,47 +83,52 @@ class Value:
     # partial derivative per child, evaluated only when a backward (or forward-mode) pass asks.
 
     def __add__(self, other):  # self + other
-        other = _as_value(other, "+")
+        other = _as_value(other, "+")  # a plain number becomes a constant Value
         out = self.data + other.data
-        return _node(out, (self, other), "+", lambda: (1.0, 1.0))  # d/dself = 1, d/dother = 1
+        return _node(out, children=(self, other), op="+",
+                     local_grads=lambda: (1.0, 1.0))  # d(out)/d(self) = 1, d(out)/d(other) = 1
 
     def __mul__(self, other):  # self * other
-        other = _as_value(other, "*")
+        other = _as_value(other, "*")  # a plain number becomes a constant Value
         out = self.data * other.data
-        return _node(out, (self, other), "*", lambda: (other.data, self.data))  # other, self
+        return _node(out, children=(self, other), op="*",
+                     local_grads=lambda: (other.data, self.data))  # d/d(self) = other, d/d(other) = self
 
     def __pow__(self, k):  # self ** k, with k a number
-        k = _exponent(k)
-        if self.data < 0 and k != int(k):
-            raise ValueError(f"{self.data:g} ** {k:g} is not a real number (negative base, fractional power)")
-        if self.data == 0 and k < 0:
-            raise ZeroDivisionError(f"0 ** {k:g} divides by zero")
-        out = self.data**k
-        return _node(out, (self,), f"**{k:g}", lambda: (_power_rule(self.data, k),))  # k x^(k-1)
+        k = _exponent(k)  # a plain number (x ** y for a Value y: write (y * x.log()).exp())
+        out = _power(self.data, k)  # self.data ** k, with clear errors where it is not a real number
+        return _node(out, children=(self,), op=f"**{k:g}",
+                     local_grads=lambda: (_power_rule(self.data, k),))  # k x^(k-1)
 
     def exp(self):
-        out = _exp(self.data)
-        return _node(out, (self,), "exp", lambda: (out,))  # d e^x/dx = e^x
+        out = _exp(self.data)  # math.exp, with a clear error when it overflows
+        return _node(out, children=(self,), op="exp", local_grads=lambda: (out,))  # d e^x/dx = e^x
 
     def log(self):
         if self.data <= 0:
             raise ValueError(f"log needs a positive value, got {self.data:g}")
         out = math.log(self.data)
-        return _node(out, (self,), "log", lambda: (1.0 / self.data,))  # d log x/dx = 1/x
+        return _node(out, children=(self,), op="log",
+                     local_grads=lambda: (1.0 / self.data,))  # d log x/dx = 1/x
 
     def tanh(self):
         out = math.tanh(self.data)
-        return _node(out, (self,), "tanh", lambda: (1.0 - out * out,))  # 1 - tanh(x)^2
+        return _node(out, children=(self,), op="tanh",
+                     local_grads=lambda: (1.0 - out * out,))  # d tanh x/dx = 1 - tanh(x)^2
 
     def sigmoid(self):
-        out = _sigmoid(self.data)
-        return _node(out, (self,), "sigmoid", lambda: (out * (1.0 - out),))  # σ(x) (1 - σ(x))
+        out = _sigmoid(self.data)  # 1 / (1 + e^-x), without overflow for large |x|
+        return _node(out, children=(self,), op="sigmoid",
+                     local_grads=lambda: (out * (1.0 - out),))  # σ(x) (1 - σ(x))
 
     def relu(self):
         out = self.data if self.data > 0 else 0.0
-        return _node(out, (self,), "relu", lambda: (1.0 if self.data > 0 else 0.0,))  # 0 at x = 0
+        return _node(out, children=(self,), op="relu",
+                     local_grads=lambda: (1.0 if self.data > 0 else 0.0,))  # 1 for x > 0, else 0
 
     # ---- derived operations: one-liners built from the primitives ----
+    # _as_value(x, op) turns a number into a constant Value; _negated(x, op) gives -x, keeping a
+    # negated number a single constant node (no extra "* -1" node in the drawn graph).
 
     def __neg__(self):  # -self
         return self * -1
@@ -129,7 +137,7 @@ class Value:
         return self + _as_value(other, "+")
 
     def __sub__(self, other):  # self - other
-        return self + _negated(other, "-")
+        return self + _negated(other, "-")  # self + (-other)
 
     def __rsub__(self, other):  # other - self
         return _as_value(other, "-") + (-self)
@@ -138,10 +146,10 @@ class Value:
         return self * _as_value(other, "*")
 
     def __truediv__(self, other):  # self / other
-        return self * _as_value(other, "/") ** -1
+        return self * _as_value(other, "/") ** -1  # self * other^-1
 
     def __rtruediv__(self, other):  # other / self
-        return _as_value(other, "/") * self**-1
+        return _as_value(other, "/") * self**-1  # other * self^-1
 
     # ---- the chain rule ----
 
@@ -160,7 +168,7 @@ class Value:
         self.grad = 1.0  # d(self)/d(self)
         for node in reversed(order):  # from the output back to the inputs
             if node.children:
-                _count("chain_rule_steps")
+                _count("chain_rule_steps")  # tallied only inside count_operations()
                 for child, local in zip(node.children, node._local_grads()):
                     child.grad += local * node.grad  # chain rule: d(out)/d(child) * d(self)/d(out)
 
@@ -223,7 +231,7 @@ def forward_mode_derivative(root: Value, wrt: Value) -> float:
     tangent = {wrt: 1.0}  # d(node)/d(wrt); nodes not in the dict have tangent 0
     for node in topological_order(root):
         if node.children and node is not wrt:
-            _count("chain_rule_steps")
+            _count("chain_rule_steps")  # tallied only inside count_operations()
             locals_ = node._local_grads()
             tangent[node] = sum(loc * tangent.get(c, 0.0) for c, loc in zip(node.children, locals_))
     return float(tangent.get(root, 0.0))
@@ -276,6 +284,7 @@ def count_operations() -> Iterator[OperationCount]:
 
 
 def _count(field: str) -> None:
+    """Add one to ``field`` of every active :func:`count_operations` counter (none: no cost)."""
     for counter in _ACTIVE_COUNTERS:
         setattr(counter, field, getattr(counter, field) + 1)
 
@@ -285,6 +294,9 @@ def _count(field: str) -> None:
 
 def _node(data: float, children: tuple[Value, ...], op: str, local_grads) -> Value:
     """Create the result node of an operation (its data is computed, not given by a user)."""
+    if not math.isfinite(data):  # e.g. 1e200 * 1e200: a float cannot hold the result
+        raise OverflowError(f"the result of {op!r} is {data} (too large for a float); "
+                            "rescale the inputs")
     _count("evaluations")
     out = Value.__new__(Value)
     out.data, out.grad, out.label, out.op = float(data), 0.0, "", op
@@ -293,6 +305,7 @@ def _node(data: float, children: tuple[Value, ...], op: str, local_grads) -> Val
 
 
 def _as_float(x, name: str) -> float:
+    """``x`` as a finite Python float, or a TypeError/ValueError naming ``name``."""
     if isinstance(x, Value):
         raise TypeError(f"{name} must be a number; {x!r} is already a Value (use it directly)")
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
@@ -324,12 +337,25 @@ def _negated(x, op: str) -> Value:
 
 
 def _exponent(k) -> float:
+    """The exponent of ``**`` as a finite float; a Value exponent gets a hint instead."""
     if isinstance(k, Value):
         raise TypeError(
             "the exponent of ** must be a number, not a Value; for x ** y with y a Value, "
             "write (y * x.log()).exp()"
         )
     return _as_float(k, "the exponent of **")
+
+
+def _power(x: float, k: float) -> float:
+    """``x ** k`` as a real float, or a clear error (negative base and fractional k, 0 ** -k, overflow)."""
+    if x < 0 and k != int(k):
+        raise ValueError(f"{x:g} ** {k:g} is not a real number (negative base, fractional power)")
+    if x == 0 and k < 0:
+        raise ZeroDivisionError(f"0 ** {k:g} divides by zero (x / 0 is computed as x * 0 ** -1)")
+    try:
+        return x**k
+    except OverflowError:
+        raise OverflowError(f"{x:g} ** {k:g} is too large for a float") from None
 
 
 def _power_rule(x: float, k: float) -> float:
@@ -342,6 +368,7 @@ def _power_rule(x: float, k: float) -> float:
 
 
 def _exp(x: float) -> float:
+    """``math.exp(x)``, with an OverflowError that says where a float ends."""
     try:
         return math.exp(x)
     except OverflowError:
