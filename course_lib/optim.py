@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 
-from course_lib._validation import as_float_array, check_positive
+from course_lib._validation import as_float_array, as_number, check_flag, check_positive
 
 __all__ = [
     "gradient_descent",
@@ -69,7 +69,16 @@ def gradient_descent(grad_fn: Callable[[np.ndarray], np.ndarray], x0, lr: float,
     Returns
     -------
     trajectory : ndarray, shape (steps + 1, d)
-        Row ``t`` is the point after ``t`` steps; row 0 is ``x0``.
+        Row ``t`` is the point after ``t`` steps; row 0 is ``x0``. Same float dtype as ``x0``.
+
+    Raises
+    ------
+    TypeError
+        ``grad_fn`` is not callable or returns complex numbers; ``x0`` is not real; ``steps``
+        is not an integer.
+    ValueError
+        ``x0`` is not a non-empty vector of finite numbers; ``lr <= 0`` (or NaN); ``steps < 0``;
+        ``grad_fn`` returns the wrong shape.
 
     Notes
     -----
@@ -77,21 +86,34 @@ def gradient_descent(grad_fn: Callable[[np.ndarray], np.ndarray], x0, lr: float,
     the values grow to ``inf`` and then ``nan`` and stay visible in the result (chapter 5 plots
     exactly that). The overflow warnings NumPy would print along the way are silenced.
     """
-    x0 = as_float_array(x0, "x0", ndim=1)
-    check_positive(lr, "lr")
-    steps = _check_count(steps, "steps")
+    x0, steps = _descent_inputs(grad_fn, x0, lr, steps)
     trajectory = np.empty((steps + 1, x0.shape[0]), dtype=x0.dtype)
     trajectory[0] = x0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for t in range(steps):
-            g = np.asarray(grad_fn(trajectory[t].copy()))
-            if g.shape != x0.shape:
-                raise ValueError(
-                    f"grad_fn must return an array of the same shape as x0 {x0.shape}, "
-                    f"got shape {g.shape} at step {t}"
-                )
+            g = _gradient(grad_fn, trajectory[t], t)
             trajectory[t + 1] = trajectory[t] - lr * g
     return trajectory
+
+
+def _descent_inputs(grad_fn, x0, lr, steps) -> tuple[np.ndarray, int]:
+    """The checks of :func:`gradient_descent`: ``x0`` as a finite, non-empty float vector."""
+    if not callable(grad_fn):
+        raise TypeError(f"grad_fn must be a function x -> gradient, got {type(grad_fn).__name__}")
+    x0 = as_float_array(x0, "x0", ndim=1, allow_empty=False)
+    check_positive(lr, "lr")
+    return x0, _check_count(steps, "steps")
+
+
+def _gradient(grad_fn, x: np.ndarray, t: int) -> np.ndarray:
+    """``grad_fn`` at a copy of ``x``, checked to be a real array of ``x``'s shape."""
+    g = np.asarray(grad_fn(x.copy()))
+    if g.dtype.kind not in "biuf":
+        raise TypeError(f"grad_fn must return real numbers, got dtype {g.dtype} at step {t}")
+    if g.shape != x.shape:
+        raise ValueError(f"grad_fn must return an array of the same shape as x0 {x.shape}, "
+                         f"got shape {g.shape} at step {t}")
+    return g
 
 
 # --------------------------------------------------------------------------- optimizers on a model
@@ -99,29 +121,24 @@ def gradient_descent(grad_fn: Callable[[np.ndarray], np.ndarray], x0, lr: float,
 
 def _check_real(value, name: str, *, low: float = 0.0, high: float | None = None,
                 low_ok: bool = True, high_ok: bool = False) -> float:
-    """Return ``value`` as a float if it is a real number in the given interval, else raise.
+    """Return ``value`` as a float if it is a finite real number in the given interval, else raise.
 
     The interval is ``[low, high)`` by default (``low_ok``/``high_ok`` say whether each end is
-    included; ``high=None`` means no upper end). NaN and inf are rejected (TypeError for a
-    non-number, ValueError for a number out of range), and the message names ``name``.
+    included; ``high=None`` means no upper end). The message names ``name``.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    value = as_number(value, name)
     lo_sym, hi_sym = ("<=" if low_ok else "<"), ("<=" if high_ok else "<")
     wanted = f"{low:g} {lo_sym} {name}" + ("" if high is None else f" {hi_sym} {high:g}")
     too_low = value < low or (value == low and not low_ok)
     too_high = high is not None and (value > high or (value == high and not high_ok))
     if too_low or too_high:
         raise ValueError(f"{name} must satisfy {wanted}, got {value!r}")
-    return float(value)
+    return value
 
 
 def _check_flag(value, name: str) -> bool:
-    """Return ``value`` if it is a bool (or NumPy bool), else raise a TypeError naming ``name``."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+    """``value`` as a bool; a TypeError naming ``name`` unless it is True or False."""
+    check_flag(value, name)
     return bool(value)
 
 
@@ -516,23 +533,54 @@ def iterate_minibatches(X, y, batch_size: int, rng: np.random.Generator | None =
     ------
     X_batch : ndarray, shape (B, ...)
     y_batch : ndarray, shape (B, ...)
+
+    Raises
+    ------
+    TypeError
+        ``X`` or ``y`` holds non-real data (complex, text, objects); ``batch_size`` is not an
+        integer; ``shuffle`` is not a bool; ``shuffle=True`` without a ``numpy.random.Generator``.
+    ValueError
+        ``X`` or ``y`` is a scalar, empty, or holds NaN/inf; their lengths differ;
+        ``batch_size`` is out of range. (Raised at the call, not at the first ``next``.)
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0:
-        raise ValueError("X and y must be arrays with one example per row, got a scalar")
+    X, y, batch_size = _minibatch_inputs(X, y, batch_size, rng, shuffle)
+    return _batches(X, y, batch_size, rng.permutation(len(X)) if shuffle else None)
+
+
+def _examples(arr, name: str) -> np.ndarray:
+    """``arr`` as an array of real numbers with at least one row and no NaN/inf; dtype kept."""
+    arr = np.asarray(arr)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must be an array with one example per row, got a scalar")
+    if len(arr) == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one example")
+    if arr.dtype.kind == "f":
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = np.isfinite(arr.sum()) or np.all(np.isfinite(arr))  # one fast pass first
+        if not finite:
+            raise ValueError(f"{name} contains NaN or inf; check the values that produced it")
+    return arr
+
+
+def _minibatch_inputs(X, y, batch_size, rng, shuffle) -> tuple[np.ndarray, np.ndarray, int]:
+    """The checks of :func:`iterate_minibatches`."""
+    X, y = _examples(X, "X"), _examples(y, "y")
     n = len(X)
     if len(y) != n:
         raise ValueError(f"X and y must have the same length: len(X) = {n}, len(y) = {len(y)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral):
         raise TypeError(f"batch_size must be an integer, got {batch_size!r}")
     if not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be between 1 and len(X) = {n}, got {batch_size}")
+    check_flag(shuffle, "shuffle")
     if shuffle and not isinstance(rng, np.random.Generator):
         raise TypeError(
             "shuffle=True needs a random generator: pass rng=np.random.default_rng(seed) "
             f"(got rng={rng!r}), or shuffle=False"
         )
-    return _batches(X, y, int(batch_size), rng.permutation(n) if shuffle else None)
+    return X, y, int(batch_size)
 
 
 def _batches(X, y, batch_size, order) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -570,25 +618,27 @@ def quadratic(A, b=None) -> tuple[Callable, Callable]:
         ``grad(x)`` for ``x`` of shape ``(..., d)`` returns shape ``(..., d)``.
 
     Both accept the ``inf``/``nan`` of a diverged trajectory and return ``inf``/``nan``
-    without warnings.
+    without warnings; they raise ``ValueError`` if the last axis of ``x`` is not ``d`` long and
+    ``TypeError`` for complex ``x``.
+
+    Raises
+    ------
+    TypeError
+        ``A`` or ``b`` holds non-real numbers.
+    ValueError
+        ``A`` is empty, not square, not symmetric (beyond round-off: ``|A − Aᵀ|`` at most
+        ``64 ε max|A|``), or holds NaN/inf; ``b`` has the wrong shape or holds NaN/inf.
     """
-    A = as_float_array(A, "A", ndim=2)
-    if A.shape[0] != A.shape[1]:
-        raise ValueError(f"A must be square (d, d), got shape {A.shape}")
-    if not np.allclose(A, A.T):
-        raise ValueError("A must be symmetric (A == A.T); use (A + A.T) / 2")
+    A, b = _quadratic_inputs(A, b)
     d = A.shape[0]
-    b = np.zeros(d) if b is None else as_float_array(b, "b", ndim=1)
-    if b.shape != (d,):
-        raise ValueError(f"b must have shape ({d},) to match A, got {b.shape}")
 
     def f(x):
-        x = np.asarray(x, dtype=np.float64)
+        x = _points(x, d, "x")
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged path gives inf/nan
             return 0.5 * np.einsum("...i,ij,...j->...", x, A, x) - x @ b
 
     def grad(x):
-        x = np.asarray(x, dtype=np.float64)
+        x = _points(x, d, "x")
         with np.errstate(over="ignore", invalid="ignore"):
             return x @ A - b                             # = A x - b, since A is symmetric
 
@@ -597,19 +647,55 @@ def quadratic(A, b=None) -> tuple[Callable, Callable]:
     return f, grad
 
 
+def _quadratic_inputs(A, b) -> tuple[np.ndarray, np.ndarray]:
+    """The checks of :func:`quadratic`: ``A`` square and symmetric up to round-off, ``b`` (d,)."""
+    A = as_float_array(A, "A", ndim=2, allow_empty=False).astype(np.float64)
+    if A.shape[0] != A.shape[1]:
+        raise ValueError(f"A must be square (d, d), got shape {A.shape}")
+    asymmetry, scale = np.max(np.abs(A - A.T)), np.max(np.abs(A))
+    if asymmetry > 64 * np.finfo(np.float64).eps * scale:  # relative: any scale, only round-off
+        raise ValueError(f"A must be symmetric (A == A.T), but max |A - A.T| = {asymmetry:.3g} "
+                         f"for entries up to {scale:.3g}; use (A + A.T) / 2")
+    d = A.shape[0]
+    b = np.zeros(d) if b is None else as_float_array(b, "b", ndim=1).astype(np.float64)
+    if b.shape != (d,):
+        raise ValueError(f"b must have shape ({d},) to match A, got {b.shape}")
+    return A, b
+
+
+def _points(x, d: int, name: str) -> np.ndarray:
+    """``x`` as float64 points of shape ``(..., d)``; NaN/inf allowed (a diverged path)."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {x.dtype}")
+    if x.ndim == 0 or x.shape[-1] != d:
+        raise ValueError(f"{name} must have shape (..., {d}) — its last axis holds the {d} "
+                         f"coordinates — got shape {x.shape}")
+    return x.astype(np.float64, copy=False)
+
+
 def rosenbrock(x, a: float = 1.0, b: float = 100.0):
     """Rosenbrock's banana valley ``f(x, y) = (a − x)² + b (y − x²)²``, minimum 0 at ``(a, a²)``.
 
     Parameters
     ----------
     x : array_like, shape (..., 2)
-        Points; the last axis holds ``(x, y)``.
+        Points; the last axis holds ``(x, y)``. NaN/inf (a diverged path) give NaN/inf quietly.
+    a, b : float
+        The constants (finite real numbers).
 
     Returns
     -------
     ndarray, shape (...)
+
+    Raises
+    ------
+    TypeError
+        ``x`` is not real (complex, text), or ``a``/``b`` is not a real number.
+    ValueError
+        The last axis of ``x`` is not 2 long; ``a`` or ``b`` is NaN/inf.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x, a, b = _points(x, 2, "x"), as_number(a, "a"), as_number(b, "b")
     u, v = x[..., 0], x[..., 1]
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged path gives inf/nan
         return (a - u) ** 2 + b * (v - u**2) ** 2
@@ -621,12 +707,18 @@ def rosenbrock_grad(x, a: float = 1.0, b: float = 100.0):
     Parameters
     ----------
     x : array_like, shape (..., 2)
+    a, b : float
 
     Returns
     -------
     ndarray, shape (..., 2)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`rosenbrock`.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x, a, b = _points(x, 2, "x"), as_number(a, "a"), as_number(b, "b")
     u, v = x[..., 0], x[..., 1]
     with np.errstate(over="ignore", invalid="ignore"):
         r = v - u**2

@@ -570,3 +570,121 @@ def test_descent_plots_draw_and_are_not_shadowed():
                                                ncols=2)
     assert len(fig.axes) == 4
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- bad inputs, per function
+
+NAN, INF = float("nan"), float("inf")
+_grad = lambda x: 2 * x  # noqa: E731
+
+BAD_GD_INPUTS = [
+    # (keyword arguments of gradient_descent, error, words the message must contain)
+    ({"grad_fn": "2x"}, TypeError, "grad_fn"),
+    ({"x0": [1.0, NAN]}, ValueError, "x0"),
+    ({"x0": [INF]}, ValueError, "x0"),
+    ({"x0": [1 + 2j]}, TypeError, "x0"),
+    ({"x0": []}, ValueError, "x0"),
+    ({"x0": [[1.0, 2.0]]}, ValueError, "x0"),
+    ({"x0": "1.0"}, TypeError, "x0"),
+    ({"lr": 0}, ValueError, "lr"),
+    ({"lr": -0.1}, ValueError, "lr"),
+    ({"lr": NAN}, ValueError, "lr"),
+    ({"lr": 1j}, TypeError, "lr"),
+    ({"steps": -1}, ValueError, "steps"),
+    ({"steps": 2.5}, TypeError, "steps"),
+    ({"steps": True}, TypeError, "steps"),
+    ({"grad_fn": lambda x: np.zeros(3)}, ValueError, "grad_fn"),
+    ({"grad_fn": lambda x: x * 1j}, TypeError, "grad_fn"),
+]
+
+
+@pytest.mark.parametrize("kwargs, err, words", BAD_GD_INPUTS)
+def test_gradient_descent_rejects_bad_inputs(kwargs, err, words):
+    args = {"grad_fn": _grad, "x0": [1.0, 2.0], "lr": 0.1, "steps": 3, **kwargs}
+    with pytest.raises(err, match=re.escape(words)):
+        gradient_descent(**args)
+
+
+BAD_QUADRATICS = [
+    # (A, b, error, words)
+    (np.array([[1.0, 2.0], [0.0, 1.0]]), None, ValueError, "symmetric"),
+    (np.array([[1.0, 1e-9], [0.0, 1.0]]), None, ValueError, "symmetric"),  # passed np.allclose
+    (np.array([[1e-9, 1e-9], [0.0, 1e-9]]), None, ValueError, "symmetric"),  # a tiny-scale matrix
+    (np.ones((2, 3)), None, ValueError, "square"),
+    (np.ones(3), None, ValueError, "A"),
+    (np.empty((0, 0)), None, ValueError, "A"),
+    (np.array([[1.0, NAN], [NAN, 1.0]]), None, ValueError, "A"),
+    (np.array([[INF, 0.0], [0.0, 1.0]]), None, ValueError, "A"),
+    (np.eye(2) * (1 + 1j), None, TypeError, "A"),
+    ("eye", None, TypeError, "A"),
+    (np.eye(2), np.ones(3), ValueError, "b"),
+    (np.eye(2), np.array([1.0, NAN]), ValueError, "b"),
+    (np.eye(2), np.array([1j, 0]), TypeError, "b"),
+]
+
+
+@pytest.mark.parametrize("A, b, err, words", BAD_QUADRATICS)
+def test_quadratic_rejects_bad_inputs(A, b, err, words):
+    with pytest.raises(err, match=re.escape(words)):
+        quadratic(A, b)
+
+
+def test_quadratic_accepts_round_off_asymmetry_at_any_scale():
+    rng = np.random.default_rng(0)
+    for scale in (1e-6, 1.0, 1e6):
+        X = scale * rng.normal(size=(50, 4))
+        A = X.T @ X / 50  # symmetric up to round-off
+        A[0, 1] *= 1 + 4e-16
+        quadratic(A)
+
+
+@pytest.mark.parametrize("x, err, words", [
+    (np.ones(3), ValueError, "(..., 2)"),
+    (np.ones((4, 3)), ValueError, "(..., 2)"),
+    (1.0, ValueError, "x"),
+    (np.ones(2) * 1j, TypeError, "x"),
+    ("xy", TypeError, "x"),
+])
+def test_objectives_reject_points_of_the_wrong_shape_or_kind(x, err, words):
+    f, grad = quadratic(np.eye(2))
+    for func in (optim.rosenbrock, optim.rosenbrock_grad, f, grad):
+        with pytest.raises(err, match=re.escape(words)):
+            func(x)
+
+
+@pytest.mark.parametrize("kwargs, err, words", [
+    ({"a": NAN}, ValueError, "a"), ({"b": INF}, ValueError, "b"),
+    ({"a": "1"}, TypeError, "a"), ({"b": 1j}, TypeError, "b"),
+])
+def test_rosenbrock_rejects_bad_constants(kwargs, err, words):
+    for func in (optim.rosenbrock, optim.rosenbrock_grad):
+        with pytest.raises(err, match=re.escape(words)):
+            func([0.0, 0.0], **kwargs)
+
+
+BAD_MINIBATCH_INPUTS = [
+    # (keyword arguments of iterate_minibatches, error, words)
+    ({"X": np.ones((10, 2)) * 1j}, TypeError, "X"),
+    ({"X": np.array([["a", "b"]] * 10)}, TypeError, "X"),
+    ({"X": np.full((10, 2), NAN)}, ValueError, "X"),
+    ({"X": np.empty((0, 2)), "y": np.empty(0)}, ValueError, "X"),
+    ({"X": 3.0}, ValueError, "X"),
+    ({"y": np.full(10, INF)}, ValueError, "y"),
+    ({"y": np.arange(10) * 1j}, TypeError, "y"),
+    ({"y": np.arange(9)}, ValueError, "len"),
+    ({"batch_size": 0}, ValueError, "batch_size"),
+    ({"batch_size": 11}, ValueError, "batch_size"),
+    ({"batch_size": 2.0}, TypeError, "batch_size"),
+    ({"batch_size": True}, TypeError, "batch_size"),
+    ({"shuffle": "no"}, TypeError, "shuffle"),
+    ({"rng": None}, TypeError, "rng=np.random.default_rng"),
+    ({"rng": 0}, TypeError, "rng"),
+]
+
+
+@pytest.mark.parametrize("kwargs, err, words", BAD_MINIBATCH_INPUTS)
+def test_minibatches_reject_bad_inputs(kwargs, err, words):
+    args = {"X": np.ones((10, 2)), "y": np.arange(10), "batch_size": 3,
+            "rng": np.random.default_rng(0), **kwargs}
+    with pytest.raises(err, match=re.escape(words)):
+        iterate_minibatches(**args)
