@@ -578,6 +578,22 @@ def test_corrupt_file_in_a_read_only_cache_says_what_to_do(synth, monkeypatch):
     assert path.read_bytes() == before
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may delete in a read-only folder; the simulated test covers it")
+def test_corrupt_file_in_a_really_read_only_cache(synth):
+    cache = datasets.default_cache_dir()
+    synth.write(cache)
+    path = cache / f"{synth.name('test_labels')}.gz"
+    corrupt(path, "too short", synth.content["test_labels"])
+    cache.chmod(0o555)
+    try:
+        with pytest.raises(CorruptFileError, match="could not be removed"):
+            load_mnist("full")
+        assert path.exists()
+    finally:
+        cache.chmod(0o755)
+
+
 def test_failed_download_removes_only_the_empty_folders_it_made(synth, tmp_path):
     existing = tmp_path / "existing"
     existing.mkdir()
