@@ -21,22 +21,22 @@ def _name(requirement: str) -> str:
 
 
 def _environment_yml_names() -> set[str]:
-    """Package names from environment.yml's conda list (skips python, pip and the pip: section)."""
+    """Package names from environment.yml: the conda list and its pip: section (minus python, pip, -e .)."""
     names, in_deps = set(), False
     for line in (REPO / "environment.yml").read_text().splitlines():
         stripped = line.split("#", 1)[0].rstrip()
-        if stripped.startswith("dependencies:"):
-            in_deps = True
-            continue
-        if in_deps and re.match(r"^  - [A-Za-z][\w.-]*(\s|[<>=]|$)", stripped) and not stripped.endswith(":"):
-            names.add(_name(stripped[4:]))
+        in_deps = in_deps or stripped.startswith("dependencies:")
+        match = in_deps and re.match(r"^\s+- ([A-Za-z][\w.-]*)(\s|[<>=]|$)", stripped)
+        if match and not stripped.endswith(":"):
+            names.add(_name(match.group(1)))
     return names - {"python", "pip"}
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     declared = {_name(r) for r in project["dependencies"]}
-    declared |= {_name(r) for r in project["optional-dependencies"]["dev"]}
+    for extra in ("dev", "instructor", "hub"):
+        declared |= {_name(r) for r in project["optional-dependencies"][extra]}
     assert _environment_yml_names() == declared
 
 
