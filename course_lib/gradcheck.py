@@ -222,7 +222,7 @@ def check_layer(layer, x, *, rng: np.random.Generator | None = None, h: float = 
     ValueError
         ``x`` empty or not finite; ``h`` not positive; ``grads`` missing a parameter.
     """
-    layer, x, rng = _check_layer_args(layer, x, rng, h)  # float32: a float64 copy, see above
+    layer, x, rng = _check_layer_args(layer, x, rng, h)  # a float32 layer: checked as a float64 copy
     G = rng.standard_normal(np.shape(layer.forward(x)))  # random weights for the outputs
 
     def loss(_=None) -> float:  # L = Σ output ⊙ G, so that dL/d(output) = G

@@ -6,8 +6,10 @@ real library code instead of keeping a second copy of it.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import os
+import textwrap
 
 import numpy as np
 
@@ -63,20 +65,78 @@ def setup_notebook(seed: int = 0) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def show_source(obj) -> None:
+def show_source(obj, docstring: bool = False) -> None:
     """Display the source code of a library function or class in the notebook.
 
-    In Jupyter the code is syntax-highlighted (Markdown); elsewhere it is printed.
+    In Jupyter the code is syntax-highlighted (Markdown); elsewhere it is printed. By default the
+    docstrings are left out — of the object and of every function or class inside it — so that
+    what a chapter shows is the code that carries the math; comments stay. The source is
+    dedented, so a method reads like a function.
 
     Parameters
     ----------
-    obj : function, class or module
-        Anything ``inspect.getsource`` accepts.
+    obj : function, method, class, module or property
+        Anything ``inspect.getsource`` accepts (a property shows its getter).
+    docstring : bool, default False
+        ``True`` shows the docstrings too.
+
+    Raises
+    ------
+    TypeError
+        ``obj`` has no Python source (a number, a built-in, a NumPy function written in C), or
+        ``docstring`` is not a bool.
     """
+    if not isinstance(docstring, bool):
+        raise TypeError(f"docstring must be True or False, got {docstring!r}")
+    source = _source_of(obj)
+    if not docstring:
+        source = _without_docstrings(source)
+    _display_code(source)
+
+
+def _source_of(obj) -> str:
+    """The dedented source of ``obj`` (a property: its getter), or a TypeError saying what works."""
+    if isinstance(obj, property):
+        obj = obj.fget
     try:
         source = inspect.getsource(obj)
     except (TypeError, OSError) as err:
-        raise TypeError(f"show_source needs a function, class or module, got {obj!r}") from err
+        raise TypeError(
+            f"show_source needs a Python function, class or module, got {obj!r:.80}"
+        ) from err
+    return textwrap.dedent(source)
+
+
+def _without_docstrings(source: str) -> str:
+    """``source`` with every docstring (and one blank line after it) removed; comments kept.
+
+    A docstring that is the only statement of its body stays (the code must remain valid), and so
+    does one sharing its lines with other code.
+    """
+    lines = source.splitlines(keepends=True)
+    drop: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list) or len(body) < 2 or not _is_docstring(body[0]):
+            continue
+        doc = body[0]
+        first, last = doc.lineno - 1, doc.end_lineno - 1
+        if lines[first][: doc.col_offset].strip() or lines[last][doc.end_col_offset:].strip():
+            continue  # shares a line with other code: leave it
+        drop.update(range(first, last + 1))
+        if last + 1 < len(lines) and not lines[last + 1].strip():
+            drop.add(last + 1)
+    return "".join(line for k, line in enumerate(lines) if k not in drop)
+
+
+def _is_docstring(stmt) -> bool:
+    """Whether ``stmt`` is a bare string literal (the first one of a body is its docstring)."""
+    return (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str))
+
+
+def _display_code(source: str) -> None:
+    """Syntax-highlighted Markdown in Jupyter (plain text where Markdown is not rendered), else print."""
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -85,5 +145,5 @@ def show_source(obj) -> None:
         return
     if get_ipython() is None:
         print(source)
-    else:  # highlighted in Jupyter; plain text where Markdown is not rendered
+    else:
         display({"text/markdown": f"```python\n{source}```", "text/plain": source}, raw=True)

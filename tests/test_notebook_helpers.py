@@ -1,5 +1,6 @@
 """setup_notebook, show_source and the exercise-check framework."""
 
+import ast
 import os
 
 import numpy as np
@@ -32,6 +33,64 @@ def test_show_source_prints_the_real_code(capsys):
 def test_show_source_rejects_what_has_no_source():
     with pytest.raises(TypeError, match="show_source"):
         course_lib.show_source(3)
+
+
+@pytest.mark.parametrize("obj", [3, None, "losses.mse", np.add, len])
+def test_show_source_names_itself_for_anything_without_python_source(obj):
+    with pytest.raises(TypeError, match="show_source needs a Python function"):
+        course_lib.show_source(obj)
+
+
+@pytest.mark.parametrize("flag", [1, "yes", None])
+def test_show_source_docstring_flag_must_be_a_bool(flag):
+    with pytest.raises(TypeError, match="docstring must be True or False"):
+        course_lib.show_source(losses.mse, docstring=flag)
+
+
+def test_show_source_hides_docstrings_by_default_and_keeps_comments(capsys):
+    from course_lib.layers import Linear, Sigmoid
+
+    course_lib.show_source(Linear.forward)
+    out = capsys.readouterr().out
+    assert out.startswith("def forward(self, x)")  # dedented: a method reads like a function
+    assert '"""' not in out and "Parameters" not in out and "# backward needs x" in out
+    assert "x @ self.params[\"W\"] + self.params[\"b\"]" in out
+    course_lib.show_source(Sigmoid)  # a class: its docstring and every method's are gone
+    out = capsys.readouterr().out
+    assert '"""' not in out and out.count("def ") == 2
+    ast.parse(out)  # what is shown is still valid Python
+
+
+def test_show_source_docstring_true_shows_them(capsys):
+    course_lib.show_source(losses.mse, docstring=True)
+    out = capsys.readouterr().out
+    assert '"""Mean squared error' in out and "Raises" in out
+
+
+def test_show_source_of_a_property_shows_its_getter(capsys):
+    from course_lib.network import Sequential
+
+    course_lib.show_source(Sequential.params)
+    assert "def params(self)" in capsys.readouterr().out
+
+
+def test_without_docstrings_keeps_a_docstring_only_body_and_plain_strings():
+    from course_lib.notebook import _without_docstrings
+
+    src = '''def stub():
+    """Only a docstring."""
+
+
+def f(x):
+    """Doc."""
+
+    s = "not a docstring"
+    return s
+'''
+    out = _without_docstrings(src)
+    assert '"""Only a docstring."""' in out and '"""Doc."""' not in out
+    assert 's = "not a docstring"' in out
+    ast.parse(out)
 
 
 def test_compare_arrays_reports_shape_then_values():
