@@ -498,6 +498,15 @@ def main(argv=None) -> int:
     0: trained; 1: training diverged; 2: bad flags or data not available; 130: Ctrl-C.
     """
     args = parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:  # outside the training loop, which says more itself
+        print("\ncourse-mnist: interrupted (Ctrl-C) before training started.", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    """Load, train, report (see :func:`main`)."""
     dtype = np.dtype(args.dtype)
     t0 = time.perf_counter()
     try:

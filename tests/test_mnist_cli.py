@@ -299,12 +299,15 @@ def test_train_epoch_raises_diverged_on_non_finite_weights():
     assert info.value.step == 7 and info.value.batch == 1
 
 
-@pytest.mark.parametrize("when", ["during training", "while loading"])
+@pytest.mark.parametrize("when", ["during training", "while loading", "while scaling"])
 def test_ctrl_c_says_where_it_stopped_and_exits_130(small_mnist, monkeypatch, capsys, when):
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
     if when == "while loading":
-        def load(*args, **kwargs):
-            raise KeyboardInterrupt
-        monkeypatch.setattr(mnist, "load_mnist", load)
+        monkeypatch.setattr(mnist, "load_mnist", ctrl_c)
+    elif when == "while scaling":
+        monkeypatch.setattr(mnist, "normalize", ctrl_c)
     else:
         calls = []
         real_shift = mnist.random_shift
@@ -322,6 +325,8 @@ def test_ctrl_c_says_where_it_stopped_and_exits_130(small_mnist, monkeypatch, ca
     assert "Traceback" not in captured.err
     if when == "while loading":
         assert "interrupted (Ctrl-C) while loading MNIST" in captured.err
+    elif when == "while scaling":
+        assert "interrupted (Ctrl-C) before training started" in captured.err
     else:
         assert "epoch 1/2" in captured.out  # the finished epoch was reported
         assert "interrupted (Ctrl-C) in epoch 2/2, batch 2 of 8 (global step 10)" in captured.err
