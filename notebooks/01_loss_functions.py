@@ -130,8 +130,11 @@ print(f"grad = {np.array2string(losses.mse_grad(y_pred, y_true), precision=4)}")
 # high (decrease it); the third is exact and gets no push at all.
 #
 # **Two conventions you will meet in books.** *Mean or sum?* With the mean, the loss and its
-# gradient keep the same scale whatever the batch size, so the same step size works for 10 or
-# 1,000 examples; every loss in this course is a mean. *Why no ½?* Many texts define
+# gradient keep the same scale whatever the batch size: with a sum, 1,000 examples would give a
+# gradient about 100 times larger than 10 examples. Every loss in this course is a mean. That does
+# not make the batch size irrelevant: the *expected* gradient of a random batch is the same for
+# any batch size $B$, but its variance shrinks like $1/B$, so a small batch gives a noisier
+# gradient and the best step size still depends on $B$ (chapter 4 measures it). *Why no ½?* Many texts define
 # $\frac{1}{2}\sum(\hat y - y)^2$ so that the 2 of the derivative cancels. That changes the
 # gradient by a constant factor, not its direction; our MSE is the plain mean, so its gradient
 # keeps the 2.
@@ -139,8 +142,17 @@ print(f"grad = {np.array2string(losses.mse_grad(y_pred, y_true), precision=4)}")
 # **Check the derivation numerically.** A central difference
 # $\big(L(\hat y + h e_i) - L(\hat y - h e_i)\big) / 2h$ — nudge one entry up and down by a tiny $h$
 # and measure how much the loss changes — estimates each partial derivative without any calculus
-# (chapter 2 explains why it works and how accurate it is). If our formula is right the two agree
-# to about seven digits or better:
+# (chapter 2 explains why it works and how accurate it is). Two helpers from `course_lib.gradcheck`
+# do the bookkeeping, and we use them all through the course:
+#
+# - `numerical_gradient(f, x)` returns the array of central differences of the scalar function `f`
+#   at the array `x`, one entry at a time (with $h = 10^{-5}$), and puts `x` back as it was;
+# - `relative_error(a, b)` is $\lVert a - b\rVert / \max(\lVert a\rVert, \lVert b\rVert)$ (Euclidean
+#   norms over all entries), roughly "how many digits agree": $10^{-7}$ means about seven.
+#
+# Central differences are themselves only accurate to about ten digits (chapter 2 shows why), so
+# a relative error below $10^{-7}$ is our threshold for "the formula is right"; a wrong formula
+# gives errors around $10^{-1}$ or more. If our formula is right the two agree:
 
 # %%
 y_pred_batch = rng.normal(size=(4, 3))
@@ -353,8 +365,10 @@ for name, p_vec in outputs:
 #   both give the "3" only 14 %, so they get the same cross-entropy; MSE prefers the second just
 #   because its wrong guesses are spread out.
 # - MSE on probabilities is **bounded**: with a one-hot target it can never exceed $2/C = 0.2$.
-#   The network that is *certain* of the wrong digit scores 0.1998, barely worse than the hesitant
-#   one (0.1233). Cross-entropy makes it pay almost five times as much (9.21 vs 1.97).
+#   The network that is *certain* of the wrong digit scores 0.1998 against 0.1233 for the hesitant
+#   one, 1.6 times as much — and 0.1998 is already the ceiling: however sure the mistake, MSE
+#   cannot charge more. Cross-entropy charges 9.21 against 1.97, 4.7 times as much, and would keep
+#   growing as $p(3)$ shrinks further.
 # - Both losses are small for the right answer, as they should be.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -462,7 +476,14 @@ print(f"each row of the gradient sums to 0: {np.allclose(analytic.sum(axis=1), 0
 # floor them at $10^{-12}$, which caps the loss at $-\log 10^{-12} \approx 27.6$ — and a capped loss
 # is flat, with no gradient left. From logits there is nothing to cap. Since the sigmoid is a
 # two-class softmax ($\sigma(z) = \mathrm{softmax}([0, z])_1$, section 3), `softmax_cross_entropy`
-# on the logit pairs $[0, z]$ computes it the stable way:
+# on the logit pairs $[0, z]$ computes it the stable way. Two details of the code below:
+#
+# - `np.stack([zeros, z], axis=1)` turns the $N$ logits into an $(N, 2)$ array whose row $n$ is
+#   $[0, z_n]$: column 0 is class "no" (probability $1 - \sigma(z_n)$), column 1 class "yes"
+#   (probability $\sigma(z_n)$);
+# - `softmax_cross_entropy` wants class *labels*, integers `(N,)` (section 1). A 0/1 target $t_n$ is
+#   exactly the index of the true column, 0 for "no" and 1 for "yes"; the targets are stored as
+#   floats (0.0, 1.0), so `t.astype(int)` turns them into the labels 0 and 1.
 
 # %%
 z_wrong = np.array([-40.0, 40.0])  # both confidently wrong by 40 logit units
@@ -500,11 +521,11 @@ print(f"gradient (sigma(z) - t)/N matches central differences: {relative_error(a
 #   The saturating factor cancels — this is the $\sigma(z) - t$ of section 6 with $t = 1$.
 
 # %%
-for z_val in [-8.0, -2.0, 0.0, 2.0]:
+for z_val in [-8.0, -2.0, -np.log(2), 0.0, 2.0]:  # -ln 2: where p = 1/3
     s = sigmoid(z_val)
     g_mse = 2 * (s - 1) * s * (1 - s)
     g_ce = s - 1
-    print(f"z = {z_val:+.0f}   p = {s:.4f}   dMSE/dz = {g_mse:+.5f}   dCE/dz = {g_ce:+.5f}")
+    print(f"z = {z_val:+.2f}   p = {s:.4f}   dMSE/dz = {g_mse:+.5f}   dCE/dz = {g_ce:+.5f}")
 
 numeric_mse = numerical_derivative(lambda zz: (sigmoid(zz) - 1) ** 2, -2.0)
 numeric_ce = numerical_derivative(lambda zz: -np.log(sigmoid(zz)), -2.0)
@@ -518,8 +539,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# With MSE, the more wrong the unit is, the *less* it learns: its loss sits on a plateau. What
-# that means for training: follow the slope downhill, $z \leftarrow z - \eta\,\frac{dL}{dz}$ with step
+# With MSE, $|dL/dz| = 2p(1 - p)^2$ (with $p = \sigma(z)$). It is largest at $p = 1/3$
+# ($z = -\ln 2 \approx -0.69$, the dot on the right), where it is $8/27 \approx 0.30$: setting its
+# derivative $2(1 - p)(1 - 3p)$ to zero gives $p = 1/3$. Right of the peak the push fades because the
+# unit is nearly right, as it should. **Left of the peak, once the unit gives the truth less than a
+# third, the more wrong it is, the *less* it learns**: its loss sits on a plateau. What that means
+# for training: follow the slope downhill, $z \leftarrow z - \eta\,\frac{dL}{dz}$ with step
 # size $\eta = 1$ (chapter 4 is all about this rule), starting from $z = -8$, and count the steps
 # until the unit finally says "yes" ($p > 0.5$):
 
@@ -619,9 +644,7 @@ print(f"dL/dw from the error signal: {dL_dw:.4f}   central difference: {dL_dw_nu
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
-# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
-# copy those lines hold a placeholder), then run the cell: `check` tells you whether it passes or
-# gives a hint.
+# Write your answer in the exercise cell, then run it: `check` says whether it passes or gives a hint. In this copy each exercise cell already holds a reference solution — try the exercise yourself before you read it (`make student` writes copies with a placeholder in its place).
 #
 # ### Exercise 1.1 — the MSE gradient
 # Write `my_mse_grad(y_pred, y_true)` returning $\partial\,\mathrm{MSE}/\partial \hat y$ for arrays of
@@ -639,7 +662,7 @@ check("1.1", my_mse_grad)
 # %% [markdown]
 # ### Exercise 1.2 — a stable log-softmax
 # Write `my_log_softmax(z)` for a 2-D array of logits `(N, C)`, row by row. It must stay finite for
-# logits like ±1000. Do not call `losses.log_softmax` or `losses.softmax`.
+# logits like ±1000 (section 6). Do not call `losses.log_softmax` or `losses.softmax`.
 
 # %%
 def my_log_softmax(z):
@@ -666,7 +689,7 @@ check("1.3", ce_by_hand)
 # ### Exercise 1.4 — the fused gradient
 # Write `my_sce_grad(logits, labels)` returning $\partial L/\partial z$ of the mean softmax
 # cross-entropy for logits `(N, C)` and integer labels `(N,)`. You may use `losses.softmax` and
-# `losses.one_hot`.
+# `losses.one_hot`, but not `losses.softmax_cross_entropy_grad`.
 
 # %%
 def my_sce_grad(logits, labels):

@@ -23,7 +23,9 @@
 # - `Value`, a tiny reverse-mode automatic-differentiation engine: built, drawn and tested;
 # - fan-out: why the gradients of a shared sub-expression add up;
 # - forward mode against reverse mode, measured: why ONE backward pass gives the gradient of
-#   every parameter — the idea behind backpropagation.
+#   every parameter — the idea behind backpropagation;
+# - what reverse mode pays for it — memory, measured as depth and batch size grow — and gradient
+#   checkpointing, the remedy.
 #
 # **What you need**: chapter 1 (loss functions and their gradients); the derivatives of
 # $x^n$, $e^x$, $\log x$ and $\tanh x$; Python classes.
@@ -54,10 +56,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import course_lib
-from course_lib import plotting
+from course_lib import memory, plotting
 from course_lib.autodiff import Value, count_operations, forward_mode_derivative, topological_order
 from course_lib.exercises import check
 from course_lib.gradcheck import numerical_derivative, numerical_gradient, relative_error
+from course_lib.network import MLP
 
 rng = course_lib.setup_notebook(seed=0)
 
@@ -132,19 +135,27 @@ print(f"difference = {abs(f_cubic(1.51) - predicted):.5f}  (of order h^2: the ne
 #
 # so halving $h$ divides the error by 2 for the forward difference but by 4 for the central one.
 #
-# **Round-off.** Why not take $h = 10^{-15}$ then? A float64 stores about 16 significant digits:
-# each $f(\cdot)$ carries a relative error around $\varepsilon \approx 2.2\times10^{-16}$, and
-# $f(x+h) - f(x)$ subtracts two nearly equal numbers, so those errors survive while the difference
-# itself shrinks. Dividing by $h$ blows them up: the **round-off error** grows like
-# $\varepsilon |f| / h$. The total error of the central difference is therefore about
+# Why not take $h = 10^{-15}$ then? Because a computer stores about 16 significant digits, and
+# $f(x+h) - f(x)$ subtracts two nearly equal numbers: for very small $h$ the rounding errors win.
+# The figure below shows both effects; the box explains them in detail.
 #
-# $$
-# E(h) \approx \frac{h^2}{6}|f'''(x)| + \frac{\varepsilon |f(x)|}{h},
-# \qquad\text{smallest at}\quad h^* = \Big(\frac{3\varepsilon |f|}{|f'''|}\Big)^{1/3},
-# $$
+# > **Optional — skip on first reading.** *Round-off, and the best step $h$.*
+# > A float64 stores about 16 significant digits:
+# > each $f(\cdot)$ carries a relative error around $\varepsilon \approx 2.2\times10^{-16}$, and
+# > $f(x+h) - f(x)$ subtracts two nearly equal numbers, so those errors survive while the difference
+# > itself shrinks. Dividing by $h$ blows them up: the **round-off error** grows like
+# > $\varepsilon |f| / h$. The total error of the central difference is therefore about
+# >
+# > $$
+# > E(h) \approx \frac{h^2}{6}|f'''(x)| + \frac{\varepsilon |f(x)|}{h},
+# > \qquad\text{smallest at}\quad h^* = \Big(\frac{3\varepsilon |f|}{|f'''|}\Big)^{1/3}
+# > $$
+# >
+# > (set $E'(h) = \frac{h}{3}|f'''| - \frac{\varepsilon|f|}{h^2}$ to zero), and for the forward difference
+# > $E(h) \approx \frac{h}{2}|f''| + \frac{2\varepsilon|f|}{h}$, smallest at $h^* = 2\sqrt{\varepsilon |f| / |f''|}$.
+# > For $f = \exp$ these give $h^* \approx 9\times10^{-6}$ (central) and $3\times10^{-8}$ (forward).
 #
-# and for the forward difference $E(h) \approx \frac{h}{2}|f''| + \frac{2\varepsilon|f|}{h}$, smallest at
-# $h^* = 2\sqrt{\varepsilon |f| / |f''|}$. The library's `numerical_derivative` is the central difference:
+# The library's `numerical_derivative` is the central difference:
 
 # %%
 course_lib.show_source(numerical_derivative)
@@ -173,7 +184,7 @@ forward_model = hs / 2 + 2 * eps / hs
 central_model = hs**2 / 6 + eps / hs
 
 ax = plotting.plot_step_errors(hs, {"forward": forward_err, "central": central_err},
-                               models={"forward": forward_model, "central": central_model})
+                               models={"forward": forward_model, "central": central_model}, default_h=1e-5)
 ax.set_title("Numerical derivative of exp: error against step size h")
 ax.set_ylabel("mean relative error")
 ax.text(1e-13, 1e-9, "round-off\n∝ ε / h", ha="center", fontsize=10)
@@ -184,19 +195,26 @@ plt.show()
 for name, err, h_theory in [("forward", forward_err, 2 * math.sqrt(eps)),
                             ("central", central_err, (3 * eps) ** (1 / 3))]:
     best = hs[np.argmin(err)]
-    print(f"{name:>7}: best h measured ~ 1e{round(math.log10(best)):d}   predicted h* = {h_theory:.1e}   "
-          f"smallest error ~ 1e{round(math.log10(err.min())):d}")
+    print(f"{name:>7}: best h measured {best:.0e}   predicted h* = {h_theory:.1e}   "
+          f"smallest error {err.min():.0e}")
+at_default = central_err[np.argmin(abs(np.log(hs / 1e-5)))]
+print(f"central difference at the default h = 1e-5: error {at_default:.0e}")
 
 # %% [markdown]
 # Both curves are V-shaped on the log-log plot: slope $-1$ on the left (round-off), slope $+1$
 # (forward) or $+2$ (central) on the right (truncation), exactly as predicted. The lessons:
 #
-# - the central difference is far better: about **11 correct digits** at $h \approx 10^{-5}$,
-#   against about 8 for the forward difference at its best $h \approx 10^{-8}$;
+# - the central difference is far better: its error bottoms out at about $5\times10^{-12}$
+#   (**11 correct digits**) at $h \approx 7\times10^{-6}$, where the model of the box predicts
+#   $h^* \approx 9\times10^{-6}$; the forward difference reaches only $5\times10^{-9}$ (8 digits), at
+#   $h \approx 10^{-8}$;
+# - the bottom of the V is flat, so the exact optimum hardly matters: the round number next to it,
+#   $h = 10^{-5}$ (the dotted line), still gives $2\times10^{-11}$, about 11 digits. That is the
+#   default of the library's `numerical_derivative` and `numerical_gradient`;
 # - smaller is **not** better: at $h = 10^{-12}$ only about four digits are still right — round-off
 #   has eaten the rest;
-# - this is why the course's `gradcheck` uses central differences with $h = 10^{-5}$, and why a
-#   relative error below $10^{-7}$ counts as "the gradient is right".
+# - so the course's `gradcheck` uses central differences with $h = 10^{-5}$, and a relative error
+#   below $10^{-7}$ counts as "the gradient is right" (a wrong formula gives $10^{-1}$ or more).
 #
 # Numerical derivatives have one big drawback, which section 7 measures: they cost two evaluations
 # of $f$ **per input**. A network with a million weights would need two million forward passes
@@ -315,7 +333,15 @@ print(f"w.grad = {w_node.grad:.6f}   (section 3: {dL_dp * dp_dz * dz_dw:.6f})")
 # giving its local gradients. The design follows Andrej Karpathy's *micrograd*. Each **primitive**
 # computes its forward value `out`, then hands `_node` the new node's children, the name of the
 # operation, and a `lambda` returning the local gradients (one per child) — the forward formula
-# and its derivative side by side:
+# and its derivative side by side. The source below calls three small helpers of the module:
+#
+# - `_node(out, children, op, local_grads)` creates the result `Value` with `data = out` and stores
+#   `children`, `op` and the `local_grads` function in it (and counts one operation, for section 7);
+# - `_as_value(other, op)` returns `other` if it is already a `Value`, wraps a plain number in a
+#   *constant* `Value` (the small white boxes of the graphs), and raises a `TypeError` naming the
+#   operator `op` for anything else (a string, `None`, …);
+# - `_negated(other, op)` returns $-$`other` for subtraction: a number becomes the constant
+#   $-$number (no extra node), a `Value` becomes `-other`, i.e. `other * -1`.
 
 # %%
 course_lib.show_source(Value.__add__)
@@ -551,14 +577,20 @@ plt.show()
 
 # %% [markdown]
 # All three methods agree on the gradient (the `assert` above checks it), but not on the price.
-# One evaluation of $L$ costs $2n + 3$ operations. Reverse mode costs **exactly twice** that, for
-# every $n$: one backward step per forward operation. Forward mode and central differences pay one
-# (or two) full passes **per input**, so their cost grows like $n^2$ — at $n = 200$ they are about
-# 100 and 200 times more expensive than reverse mode, and the gap keeps widening. For a network
-# with a million weights, reverse mode still costs one forward and one backward pass — a small
-# constant times one forward pass (here exactly 2, counting one chain-rule step per operation;
-# chapter 3, section 9 counts the arithmetic of matrix layers and gets about 3); the others cost a
-# million passes.
+# One evaluation of $L$ costs $2n + 3$ operations. Reverse mode costs twice that *in this count*,
+# for every $n$, because the count gives one unit to each forward operation and one to each
+# backward chain-rule step. Counting arithmetic instead gives more: the backward step of a
+# product $a\,b$ computes two products (one per input, $b\cdot g$ and $a\cdot g$) and two additions into
+# the `grad`s, where the forward pass computed one product. Counted in multiply-adds, a backward
+# pass costs about 1–2 forward passes, so forward + backward is about **2–3 times** one forward pass
+# (chapter 3, section 9 measures about 3 for matrix layers). The honest summary: reverse mode
+# costs **a small constant** times one evaluation, whatever $n$.
+#
+# Forward mode and central differences pay one (or two) full passes **per input**, so their cost
+# grows like $n^2$ — at $n = 200$ they are about 100 and 200 times more expensive than reverse mode,
+# and the gap keeps widening. For a network with a million weights, reverse mode still costs one
+# forward and one backward pass; the others cost a million passes. What reverse mode pays instead
+# is **memory**: the backward pass needs every value the forward pass computed (section 8).
 #
 # This is **automatic differentiation** (自動微分): not symbolic algebra on formulas, and not
 # numerical approximation, but the exact chain rule applied to the operations the program actually
@@ -567,30 +599,129 @@ plt.show()
 # in the opposite situation — few inputs, many outputs — and both are used in practice.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## 8. What reverse mode costs: memory
+#
+# Look back at section 3: to get $dL/dw$ the chain rule needed $p$ and $z$ from the forward pass.
+# Every local gradient needs some forward value — a product needs its *other* input, the tanh its
+# output, ReLU the sign of its input. Reverse mode starts only when the forward pass is finished,
+# and walks it backwards, so it must **keep every such value** until the backward pass has used it.
+# The `Value` engine keeps the whole graph alive (each node holds its children). Forward mode does
+# not: it carries the tangent along with the values, so a layer's values can be dropped as soon as
+# the next layer has been computed.
+#
+# With arrays (chapter 3) each layer keeps its **forward cache**: a `Linear` layer its input $X$,
+# shape $(N, \text{in})$, for $dW = X^\top\delta$; a `ReLU` its mask $x > 0$, one byte per entry.
+# `course_lib.memory` adds up the bytes of those cached arrays (their `nbytes`): exact counts, the
+# same on every machine, unlike the memory a process happens to use.
+
+# %%
+course_lib.show_source(memory.cached_arrays)
+course_lib.show_source(memory.cached_bytes)
+
+# %% [markdown]
+# A small network, `MLP([784, 256, 256, 10])` (ReLU between the layers, float64), after one forward
+# pass of a batch of 64 images:
+
+# %%
+model = MLP([784, 256, 256, 10], rng=rng)
+X_batch = rng.normal(size=(64, 784))
+model.forward(X_batch)
+for i, layer in enumerate(model.layers):
+    for a in memory.cached_arrays(layer):
+        print(f"layer {i} {type(layer).__name__:<6} keeps {str(a.shape):<10} {str(a.dtype):<7} "
+              f"{a.nbytes:>9,} bytes")
+print(f"{'total kept for the backward pass':<42}{memory.cached_bytes(model):>9,} bytes")
+print(f"formula 64 · (8·(784 + 256 + 256) + 1·(256 + 256)) = {64 * (8 * (784 + 256 + 256) + 256 + 256):,}")
+
+# %% [markdown]
+# **Measured as the network grows.** `memory_profile` runs the forward pass layer by layer and
+# reports three numbers: what reverse mode keeps (all caches); what forward mode needs at most at
+# once (one layer's input and output, each with its tangent); and what **gradient checkpointing**
+# keeps (below). We stack hidden layers of width 256 (inputs of width 256 too, so every layer is
+# alike), first with a batch of 128 and 1 to 64 hidden layers, then at 16 hidden layers with
+# batches of 16 to 1,024:
+
+# %%
+depths = np.array([1, 2, 4, 8, 16, 32, 64])
+by_depth = {"reverse mode (backprop)": [], "gradient checkpointing": [], "forward mode": []}
+for depth in depths:
+    net = MLP([256] * (depth + 1) + [10], rng=rng)
+    profile = memory.memory_profile(net, rng.normal(size=(128, 256)))
+    for key, name in zip(by_depth, ["reverse", "checkpointing", "forward_mode"]):
+        by_depth[key].append(profile[name])
+
+batch_sizes = np.array([16, 64, 256, 1024])
+by_batch = {"reverse mode (backprop)": [], "gradient checkpointing": [], "forward mode": []}
+net = MLP([256] * 17 + [10], rng=rng)
+for batch in batch_sizes:
+    profile = memory.memory_profile(net, rng.normal(size=(batch, 256)))
+    for key, name in zip(by_batch, ["reverse", "checkpointing", "forward_mode"]):
+        by_batch[key].append(profile[name])
+
+print(f"{'hidden layers':>13} {'reverse':>10} {'checkpoint':>11} {'forward':>9}   (MiB, batch 128)")
+for i, depth in enumerate(depths):
+    print(f"{depth:>13} " + " ".join(f"{by_depth[k][i] / 2**20:>{w}.2f}" for k, w in zip(by_depth, (10, 11, 9))))
+print(f"{'batch size':>13} {'reverse':>10} {'checkpoint':>11} {'forward':>9}   (MiB, 16 hidden layers)")
+for i, batch in enumerate(batch_sizes):
+    print(f"{batch:>13} " + " ".join(f"{by_batch[k][i] / 2**20:>{w}.2f}" for k, w in zip(by_batch, (10, 11, 9))))
+
+# %%
+fig, (ax_depth, ax_batch) = plt.subplots(1, 2, figsize=(12, 4.3))
+plotting.plot_activation_memory(depths, by_depth, "hidden layers (width 256)", ax=ax_depth,
+                                title="Memory kept vs depth (batch 128)")
+plotting.plot_activation_memory(batch_sizes, by_batch, "batch size", ax=ax_batch,
+                                title="Memory kept vs batch size (16 hidden layers)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Reverse mode's memory grows **linearly with the depth and linearly with the batch size**: 64
+# times the hidden layers, 34 times the bytes (the input and output layers are a fixed part);
+# 64 times the batch, 64 times the bytes. Forward mode's does not grow with depth at all — it
+# grows with the batch like everything else — but forward mode needs one pass per parameter
+# (section 7).
+# This is the real price of backpropagation. For the small networks of this course it is a few
+# megabytes; for large networks the stored activations, not the weights, are usually what fills a
+# GPU's memory, and they are why the batch size cannot simply be raised.
+#
+# **The remedy: gradient checkpointing** (Chen, Xu, Zhang & Guestrin 2016, *Training Deep Nets with
+# Sublinear Memory Cost*, arXiv:1604.06174). Cut the $L$ layers into segments of $k$ layers; on the
+# forward pass keep only the input of each segment (a *checkpoint*) and throw the caches away. On
+# the backward pass, recompute one segment's forward pass from its checkpoint, backpropagate
+# through it, free it, move to the previous segment. The memory is about $L/k$ checkpoints plus
+# $k$ layers of caches, smallest for $k \approx \sqrt{L}$: memory $\sim 2\sqrt{L}$ layers instead of
+# $L$. In the figure (segments of $\sqrt{L}$ layers, rounded) 64 times the depth costs 8.3 times the
+# bytes — the square root of 64 is 8. The price is time: every segment's forward pass runs twice, about one extra forward pass
+# in all (roughly a third more work). PyTorch offers it as `torch.utils.checkpoint`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - The derivative is a sensitivity: $f(x + h) \approx f(x) + f'(x)\,h$.
 # - Numerical derivatives need no calculus. The central difference $\frac{f(x+h) - f(x-h)}{2h}$ has
 #   truncation error $\propto h^2$ (forward: $\propto h$) and round-off error $\propto \varepsilon/h$;
-#   the best step is about $10^{-5}$ (forward: $10^{-8}$), giving about 11 correct digits (forward: 8).
+#   the best step is near $10^{-5}$ (measured $7\times10^{-6}$; the library's default is the round
+#   $10^{-5}$), giving about 11 correct digits (forward: 8, at $h \approx 10^{-8}$).
 # - The chain rule: sensitivities multiply along a composition, $\frac{dy}{dx} = \frac{dy}{du}\frac{du}{dx}$.
 # - A computational graph stores the forward values; each operation supplies only its local
 #   gradients. The backward pass visits the nodes in reverse topological order and applies
 #   `child.grad += local * node.grad`.
 # - Fan-out: a value used several times receives the **sum** of the gradients from all its uses.
 # - Reverse mode gives the gradient with respect to all $n$ inputs for one forward plus one
-#   backward pass — a small constant times the cost of one forward pass (exactly 2 in our count);
-#   forward mode and numerical differences cost $n$ passes. Backpropagation is reverse-mode
-#   automatic differentiation.
+#   backward pass — a small constant times the cost of one forward pass (2 counting nodes, about
+#   2–3 counting arithmetic); forward mode and numerical differences cost $n$ passes.
+#   Backpropagation is reverse-mode automatic differentiation.
+# - Its price is memory: every intermediate value of the forward pass is kept until the backward
+#   pass has used it — bytes growing with depth × batch size × width, where forward mode keeps
+#   one layer. Gradient checkpointing trades recomputation for memory (about $\sqrt{L}$ layers
+#   stored instead of $L$).
 #
 # **Next:** chapter 3 goes from scalars to arrays: the same chain rule, one layer at a time.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
-# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
-# copy those lines hold a placeholder), then run the cell: `check` tells you whether it passes or
-# gives a hint.
+# Write your answer in the exercise cell, then run it: `check` says whether it passes or gives a hint. In this copy each exercise cell already holds a reference solution — try the exercise yourself before you read it (`make student` writes copies with a placeholder in its place).
 #
 # ### Exercise 2.1 — central difference
 # Write `central_difference(f, x, h=1e-5)` returning the central-difference estimate of $f'(x)$ for
@@ -610,11 +741,16 @@ check("2.1", central_difference)
 # The **softplus** function $\mathrm{softplus}(x) = \log(1 + e^x)$ is a smooth version of ReLU. Derive
 # its derivative with the chain rule (outer function $\log u$, inner $u = 1 + e^x$) and write
 # `softplus_grad(x)` returning it for a float `x`. Simplify: which function from this chapter is it?
+# It must work for every float, $x = \pm 800$ included: $e^{800}$ overflows a float64 (chapter 1,
+# section 6), so arrange the formula to exponentiate only numbers $\le 0$.
 
 # %%
 def softplus_grad(x):
     ### BEGIN SOLUTION
-    return math.exp(x) / (1 + math.exp(x))  # = sigmoid(x)
+    if x >= 0:
+        return 1 / (1 + math.exp(-x))  # e^x / (1 + e^x), top and bottom divided by e^x
+    e = math.exp(x)  # x < 0: e^x < 1, cannot overflow
+    return e / (1 + e)  # = sigmoid(x)
     ### END SOLUTION
 
 
@@ -644,8 +780,9 @@ check("2.3", grad_by_hand)
 # ### Exercise 2.4 — a gradient with the engine
 # Write `gradient(f, xs)`: given a function `f` that takes a list of `Value`s and returns one
 # `Value`, and a list of floats `xs`, return the list of partial derivatives
-# $\partial f / \partial x_i$ at `xs`, using ONE `backward()` call. Some of the test functions use
-# an input several times (fan-out).
+# $\partial f / \partial x_i$ at `xs`, using ONE `backward()` call in all, whatever the number of
+# inputs (the check counts the calls). Some of the test functions use an input several times
+# (fan-out).
 
 # %%
 def gradient(f, xs):
@@ -659,9 +796,33 @@ def gradient(f, xs):
 check("2.4", gradient)
 
 # %% [markdown]
+# ### Exercise 2.5 — predict the memory
+# Write `predict_cached_bytes(layer_sizes, batch_size)` returning the number of bytes that
+# `memory.cached_bytes(model)` reports after one forward pass of a batch of `batch_size` examples
+# through `model = MLP(layer_sizes)` (ReLU between the layers, float64). Work it out from what each
+# layer keeps (section 8), without building a network. Then use it: how many MiB does
+# `MLP([784, 1000, 1000, 1000, 10])` keep for a batch of 512?
+
+# %%
+def predict_cached_bytes(layer_sizes, batch_size):
+    ### BEGIN SOLUTION
+    linear_inputs = sum(layer_sizes[:-1])  # each Linear keeps its input: N × in floats of 8 bytes
+    relu_masks = sum(layer_sizes[1:-1])  # each ReLU keeps x > 0: N × width booleans of 1 byte
+    return batch_size * (8 * linear_inputs + 1 * relu_masks)
+    ### END SOLUTION
+
+
+check("2.5", predict_cached_bytes)
+print(f"MLP([784, 1000, 1000, 1000, 10]), batch 512: "
+      f"{predict_cached_bytes([784, 1000, 1000, 1000, 10], 512) / 2**20:.1f} MiB")
+
+# %% [markdown]
 # **Going further (no check):** add a `sin` primitive to a copy of `Value` (forward `math.sin`,
 # local gradient `math.cos`) and verify $\frac{d}{dx}\sin(x^2) = 2x\cos(x^2)$ with `backward()`.
 # Then time `forward_mode_derivative` against `backward()` for $n = 1000$ inputs on your machine.
+# Finally, for the network of section 8 with 64 hidden layers (129 layers), call
+# `memory.memory_profile(net, X, segment=k)` for `k` from 1 to 129: which segment length keeps the
+# least memory, and how does it compare with $\sqrt{129} \approx 11$? What do `k = 1` and `k = 129` mean?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary
@@ -687,6 +848,11 @@ check("2.4", gradient)
 # | forward mode | フォワードモード | automatic differentiation from the inputs to the outputs, one input per pass |
 # | reverse mode | リバースモード | automatic differentiation from the output back to the inputs, one output per pass |
 # | backpropagation | 逆伝播（誤差逆伝播法） | reverse-mode automatic differentiation of a network's loss |
+# | forward cache | 順伝播のキャッシュ（保存した中間値） | the values a layer keeps in the forward pass for its backward pass |
+# | activation function / activation | 活性化関数 / 活性（中間出力） | the nonlinearity between layers / a layer's output |
+# | batch size | バッチサイズ | number of examples processed together; activation memory grows with it |
+# | memory (consumption) | メモリ（使用量） | bytes stored; reverse mode keeps every layer's cache |
+# | gradient checkpointing | 勾配チェックポインティング（再計算） | keep only segment inputs and recompute the rest during backward |
 #
 # **Next chapter:** [Chapter 3 — Backpropagation](03_backpropagation.ipynb): the same chain rule
 # on whole arrays, one layer at a time.

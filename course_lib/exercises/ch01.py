@@ -6,6 +6,7 @@ import numpy as np
 
 from course_lib import losses
 from course_lib.exercises import Result, compare_arrays, exercise
+from course_lib.exercises._guards import real_array, uses_name
 
 
 def _random_batch(seed: int, n: int = 5, c: int = 4):
@@ -23,57 +24,101 @@ def _close(yours, reference) -> bool:
 
 @exercise("1.1", "mean squared error gradient")
 def _check_mse_grad(answer) -> Result:
-    for seed in range(3):
+    if uses_name(answer, "mse_grad"):
+        return Result(False, "the exercise asks you not to call losses.mse_grad: write the formula yourself.")
+    for seed, shape in [(0, (4, 3)), (1, (6,)), (2, (2, 3, 2))]:  # "arrays of any shape"
         rng = np.random.default_rng(seed)
-        y_pred, y_true = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+        y_pred, y_true = rng.normal(size=shape), rng.normal(size=shape)
         reference = losses.mse_grad(y_pred, y_true)
-        yours = answer(y_pred, y_true)
-        result = compare_arrays("mse_grad(y_pred, y_true)", yours, reference)
+        name = f"mse_grad(y_pred, y_true) for shape {shape}"
+        yours, problem = real_array(name, answer(y_pred.copy(), y_true.copy()))
+        if problem is not None:
+            return problem
+        result = compare_arrays(name, yours, reference)
         if result:
             continue
         if _close(yours, reference / 2):
             hint = (" Hint: you are missing the factor 2 from differentiating the square (books that"
                     " define MSE with a ½ in front drop it; our MSE has no ½).")
-        elif _close(yours, reference * y_pred.shape[1]):
+        elif _close(yours, reference * y_pred.size / len(y_pred)):
             hint = (" Hint: you divided by the number of rows; the mean runs over ALL elements,"
                     " so divide by y_pred.size.")
+        elif _close(yours, reference * y_pred.size):
+            hint = " Hint: that is the gradient of the SUM; the mean also divides by y_pred.size."
         elif _close(yours, -reference):
             hint = " Hint: the sign is flipped; it is (y_pred - y_true), not (y_true - y_pred)."
         else:
             hint = (" Hint: differentiate mean((y_pred - y_true)**2) term by term; the mean divides"
-                    " by the number of elements, y_pred.size.")
+                    " by the number of elements, y_pred.size (works for any shape).")
         return Result(False, result.message + hint)
-    return Result(True, "your gradient matches 2 (y_pred - y_true) / size on random inputs.")
+    return Result(True, "your gradient matches 2 (y_pred - y_true) / size on inputs of three shapes.")
+
+
+def _broadcast_hint(err: ValueError) -> Result:
+    if "broadcast" in str(err):
+        return Result(False, "z (N, C) minus a per-row quantity of shape (N,) does not line up. Hint: keep "
+                             "the reduced axis, z.max(axis=1, keepdims=True), so that it has shape (N, 1) "
+                             "and is subtracted from every entry of its row (same for the sum).")
+    return Result(False, f"your answer raised ValueError: {err}")
 
 
 @exercise("1.2", "stable log-softmax")
 def _check_log_softmax(answer) -> Result:
+    forbidden = uses_name(answer, "log_softmax", "softmax")
+    if forbidden:
+        return Result(False, f"the exercise asks you not to call losses.{forbidden}: build it from np.exp, "
+                             "np.log, max and sum.")
     for seed in range(3):
-        z, _ = _random_batch(seed)
+        z, _ = _random_batch(seed)  # 5 rows, 4 columns: a missing keepdims cannot broadcast silently
         reference = losses.log_softmax(z)
-        yours = answer(z.copy())
+        try:
+            yours = answer(z.copy())
+        except ValueError as err:
+            return _broadcast_hint(err)
+        yours, problem = real_array("log_softmax(z)", yours)
+        if problem is not None:
+            return problem
         result = compare_arrays("log_softmax(z)", yours, reference)
         if not result:
             if _close(yours, losses.log_softmax(z, axis=0)):
                 return Result(False, result.message + " Hint: normalise each ROW (axis=1, keepdims=True), not each column.")
+            if _close(yours, z - np.log(np.exp(z).sum())):
+                return Result(False, result.message + " Hint: the sum runs over each row (axis=1), not the "
+                                                      "whole array.")
             return Result(False, result.message + " Hint: z - max(z) - log(sum(exp(z - max(z)))) per row.")
-    big = np.array([[1000.0, 0.0, -1000.0]])
+    big = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1001.0, -1002.0]])
     with np.errstate(all="ignore"):
-        yours = np.asarray(answer(big.copy()), dtype=float)
+        try:
+            yours = answer(big.copy())
+        except ValueError as err:
+            return _broadcast_hint(err)
+    yours, problem = real_array("log_softmax of logits ±1000", yours, finite=False)
+    if problem is not None:
+        return problem
     if not np.all(np.isfinite(yours)):
+        if np.all(np.isfinite(yours[0])):
+            return Result(False, "the row [1000, 0, -1000] is fine but [-1000, -1001, -1002] gives inf/NaN: "
+                                 "subtract each row's OWN max (axis=1, keepdims=True), not the max of the "
+                                 "whole array.")
         return Result(False, "correct on small logits, but logits of ±1000 give inf/NaN: subtract the row max first.")
     if not _close(yours, losses.log_softmax(big)):
-        return Result(False, "finite for logits of ±1000 but not equal to [0, -1000, -2000]: check the shift by the row max.")
+        return Result(False, "finite for logits of ±1000 but wrong (expected [0, -1000, -2000] for the first "
+                             "row): check the shift by the row max.")
     return Result(True, "correct, and stable for logits of ±1000.")
 
 
 @exercise("1.3", "cross-entropy of the '7 vs 3' output")
 def _check_seven_vs_three(answer) -> Result:
     expected = -np.log(0.14)
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Result(False, f"expected a number, got {type(answer).__name__}.")
+    if np.size(answer) == 10:
+        return Result(False, "you returned ten numbers, one per class; the loss is ONE number: the sum over "
+                             "the classes of -t log p, where only the true class has t = 1.")
+    array, problem = real_array("your cross-entropy", answer)
+    if problem is not None:
+        return problem
+    if array.size != 1:
+        return Result(False, f"expected one number, got an array of shape {array.shape}.")
+    value = float(array.ravel()[0])
     if np.isclose(value, expected, rtol=1e-6):
         return Result(True, f"-log(0.14) = {expected:.4f}: only the true class's probability counts.")
     if np.isclose(value, -np.log(0.70), rtol=1e-6):
@@ -87,12 +132,30 @@ def _check_seven_vs_three(answer) -> Result:
 
 @exercise("1.4", "softmax cross-entropy gradient")
 def _check_sce_grad(answer) -> Result:
+    if uses_name(answer, "softmax_cross_entropy_grad"):
+        return Result(False, "the exercise asks you to write the gradient yourself, not to call "
+                             "losses.softmax_cross_entropy_grad.")
     for seed in range(3):
         z, labels = _random_batch(seed)
-        result = compare_arrays("grad(z, labels)", answer(z.copy(), labels.copy()),
-                                losses.softmax_cross_entropy_grad(z, labels))
-        if not result:
-            return Result(False, result.message + " Hint: (softmax(z) - one_hot(labels)) / N, with N the batch size.")
+        reference = losses.softmax_cross_entropy_grad(z, labels)
+        yours, problem = real_array("grad(z, labels)", answer(z.copy(), labels.copy()))
+        if problem is not None:
+            return problem
+        result = compare_arrays("grad(z, labels)", yours, reference)
+        if result:
+            continue
+        n, c = z.shape
+        if _close(yours, reference * n):
+            hint = " Hint: the loss is the MEAN over the batch, so divide by N = len(logits)."
+        elif _close(yours, reference / c):
+            hint = " Hint: divide by the batch size N only, not by N·C: the mean runs over examples."
+        elif _close(yours, -reference):
+            hint = " Hint: the sign is flipped; it is softmax(z) - t, not t - softmax(z)."
+        elif _close(yours, losses.softmax(z) / n):
+            hint = " Hint: you forgot to subtract the one-hot targets t."
+        else:
+            hint = " Hint: (softmax(z) - one_hot(labels, C)) / N, with N the batch size."
+        return Result(False, result.message + hint)
     return Result(True, "your gradient is (softmax(z) - t) / N.")
 
 
@@ -103,11 +166,9 @@ def _bce_reference(z, t) -> float:
 
 
 def _as_number(value):
-    """``float(value)`` for a number or a size-1 array, else ``None``."""
-    try:
-        return float(np.asarray(value, dtype=np.float64).reshape(-1)[0]) if np.size(value) == 1 else None
-    except (TypeError, ValueError):
-        return None
+    """``float(value)`` for a real number or a size-1 real array (NaN and inf kept), else ``None``."""
+    array, problem = real_array("", value, finite=False)
+    return None if problem is not None or array.size != 1 else float(array.ravel()[0])
 
 
 @exercise("1.5", "binary cross-entropy from logits")
@@ -116,10 +177,13 @@ def _check_bce_with_logits(answer) -> Result:
         rng = np.random.default_rng(seed)
         z, t = rng.normal(size=shape) * 3, rng.integers(0, 2, size=shape).astype(float)
         expected = _bce_reference(z, t)
-        value = _as_number(answer(z.copy(), t.copy()))
-        if value is None:
+        array, problem = real_array(f"bce_with_logits for z of shape {shape}", answer(z.copy(), t.copy()))
+        if problem is not None:
+            return problem
+        if array.size != 1:
             return Result(False, f"expected one number for z of shape {shape} (the mean over all elements), "
-                                 "not an array.")
+                                 f"got an array of shape {array.shape}.")
+        value = float(array.ravel()[0])
         if np.isclose(value, expected, rtol=1e-6):
             continue
         if np.isclose(value, expected * z.size, rtol=1e-6):

@@ -16,7 +16,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from course_lib.autodiff import Value, topological_order
 from course_lib.gradcheck import numerical_derivative
 
-__all__ = ["draw_graph", "plot_secants", "plot_step_errors", "plot_autodiff_cost"]
+__all__ = ["draw_graph", "plot_secants", "plot_step_errors", "plot_autodiff_cost", "plot_activation_memory"]
 
 # Geometry of draw_graph, in inches at scale 1 (fonts are _FONT points at scale 1).
 _FONT = 12.0
@@ -60,6 +60,33 @@ def _layout(order: list[Value]) -> dict[Value, tuple[float, float]]:
         for above, below in zip(nodes, nodes[1:]):
             row[below] = min(row[below], row[above] - 1.0)
     return {node: (column[node] * _COL, row[node] * _ROW) for node in order}
+
+
+def _expression(node: Value) -> str:
+    """A name for an unlabelled node, from its operation and its operands' names (``x1·w1 + x2·w2``).
+
+    Unlabelled operands are named the same way, recursively. Empty for an unlabelled input, or
+    when the name would be longer than 18 characters (it would not fit the box).
+    """
+    names = []
+    for child in node.children:
+        name = child.label or (_fmt(child.data) if child._constant else _expression(child))
+        if not name:
+            return ""
+        names.append(name)
+    text = ""
+    if node.op in ("+", "*") and len(names) == 2:
+        joiner = " + " if node.op == "+" else "·"
+        if node.op == "+" and names[1].startswith("-"):
+            text = f"{names[0]} − {names[1][1:]}"
+        else:
+            text = joiner.join(f"({n})" if node.op == "*" and " " in n else n for n in names)
+    elif node.op.startswith("**") and len(names) == 1:
+        base = f"({names[0]})" if " " in names[0] else names[0]
+        text = f"{base}^{node.op[2:]}"
+    elif len(names) == 1 and node.op:
+        text = f"{node.op}({names[0]})"
+    return text if len(text) <= 18 else ""
 
 
 def _op_center(node: Value, pos) -> tuple[float, float]:
@@ -164,9 +191,12 @@ def _draw_value_node(ax, node: Value, xy, root: Value, show_grad: bool, font: fl
         ax.text(x, y, _fmt(node.data), ha="center", va="center", fontsize=font, color="0.3", zorder=3)
         return
     lines = [f"data {_fmt(node.data)}"] + ([f"grad {_fmt(node.grad)}"] if show_grad else [])
-    if node.label:
-        ax.text(x, y + h * 0.27, node.label, ha="center", va="center", fontsize=font,
-                fontweight="bold", zorder=3)
+    label = node.label or _expression(node)
+    if label:
+        size = font if len(label) <= 10 else font * max(0.7, 10 / len(label))
+        ax.text(x, y + h * 0.27, label, ha="center", va="center", fontsize=size,
+                fontweight="bold" if node.label else "normal", style="normal" if node.label else "italic",
+                zorder=3)
         ax.text(x, y - h * 0.12, "\n".join(lines), ha="center", va="center", fontsize=font * 0.9,
                 family="monospace", linespacing=1.15, zorder=3)
     else:
@@ -264,6 +294,7 @@ def plot_step_errors(
     errors: Mapping[str, np.ndarray],
     models: Mapping[str, np.ndarray] | None = None,
     ax: plt.Axes | None = None,
+    default_h: float | None = None,
 ) -> plt.Axes:
     """Log-log plot of finite-difference error against the step ``h``, best ``h`` marked.
 
@@ -276,6 +307,8 @@ def plot_step_errors(
     models : dict of str -> array, shape (K,), optional
         Predicted errors (truncation + round-off) drawn dashed in the colour of the same key.
     ax : matplotlib Axes, optional
+    default_h : float, optional
+        A step size to mark with a dotted vertical line (e.g. the library's default ``1e-5``).
 
     Returns
     -------
@@ -304,6 +337,11 @@ def plot_step_errors(
                     bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
         lowest = min(lowest, float(np.min(np.maximum(err, tiny))))
     ax.set_ylim(bottom=lowest / 20)  # room for the labels under the best points
+    if default_h is not None:
+        ax.axvline(default_h, color="0.35", linestyle=":", linewidth=1.2, zorder=1)
+        ax.annotate(f"default h = {default_h:.0e}", (default_h, 0.0), xycoords=("data", "axes fraction"),
+                    xytext=(4, 4), textcoords="offset points", ha="left", va="bottom", fontsize=9,
+                    color="0.3")
     ax.set_xlabel("step size h")
     ax.set_ylabel("|numerical − exact derivative|")
     ax.legend(fontsize=9, loc="upper center")
@@ -352,5 +390,56 @@ def plot_autodiff_cost(
     ax.set_xlabel("number of inputs n")
     ax.set_ylabel(ylabel)
     ax.set_xlim(n_inputs[0] / 1.3, n_inputs[-1] * 2.2)
+    ax.legend(fontsize=9, loc="upper left")
+    return ax
+
+
+def plot_activation_memory(
+    x,
+    curves: Mapping[str, np.ndarray],
+    xlabel: str,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+) -> plt.Axes:
+    """Log-log plot of the bytes kept for the backward pass (shown in MiB) against depth or batch size.
+
+    Each curve's growth is read off its slope: 1 (linear), ½ (square root), 0 (constant); the
+    factor by which it grows over the plotted range is written at its right end.
+
+    Parameters
+    ----------
+    x : array of int, shape (K,)
+        Depths (number of hidden layers) or batch sizes, positive and increasing.
+    curves : dict of str -> array of int, shape (K,)
+        Bytes per method, e.g. ``memory_profile`` results for ``"reverse"``, ``"checkpointing"``,
+        ``"forward_mode"`` (see :mod:`course_lib.memory`).
+    xlabel : str
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1 or x.size < 2 or np.any(x <= 0) or np.any(np.diff(x) <= 0):
+        raise ValueError(f"x must be a 1-D increasing array of positive numbers, got {x}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 4.2))
+    styles = ["-o", "-s", "--D", "-^", "-v"]
+    for i, (name, nbytes) in enumerate(curves.items()):
+        mib = np.asarray(nbytes, dtype=np.float64) / 2**20
+        if mib.shape != x.shape:
+            raise ValueError(f"curves[{name!r}] has shape {mib.shape}, expected {x.shape} like x")
+        ax.loglog(x, mib, styles[i % len(styles)], markersize=4.5, linewidth=1.6, label=name)
+        ax.annotate(f"×{mib[-1] / mib[0]:.3g}", (x[-1], mib[-1]), textcoords="offset points",
+                    xytext=(6, 0), va="center", fontsize=9, color=f"C{i}")
+    ax.set_xlim(x[0] / 1.3, x[-1] * 2.0)
+    ax.set_xticks(x, [f"{v:g}" for v in x])
+    ax.xaxis.set_minor_locator(plt.NullLocator())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("memory kept (MiB)")
+    if title:
+        ax.set_title(title)
     ax.legend(fontsize=9, loc="upper left")
     return ax

@@ -150,12 +150,18 @@ def plot_saturation(ax=None):
 
     MSE∘sigmoid has gradient ``2(σ(z) - 1) σ(z)(1 - σ(z))``, which vanishes when the unit is
     confidently wrong (z ≪ 0); binary cross-entropy∘sigmoid has ``σ(z) - 1``, which does not.
+    The MSE curve's peak, ``|dL/dz| = 2p(1 - p)² = 8/27`` at ``p = 1/3`` (``z = -ln 2``), is marked:
+    left of it, the more wrong the unit, the smaller its gradient.
     """
     ax = _axes(ax)
     z = np.linspace(-10, 10, 401)
     s = _sigmoid(z)
     ax.plot(z, np.abs(2 * (s - 1) * s * (1 - s)), lw=2, label="MSE ∘ sigmoid")
     ax.plot(z, np.abs(s - 1), lw=2, label="cross-entropy ∘ sigmoid")
+    z_peak = -np.log(2.0)  # σ(z_peak) = 1/3
+    ax.plot([z_peak], [8 / 27], "o", color="C0", markersize=7, markeredgecolor="black", zorder=5)
+    ax.annotate("MSE peak: p = 1/3\n(z = −ln 2)", (z_peak, 8 / 27), xytext=(-3.2, 0.33),
+                ha="right", va="center", fontsize=9, arrowprops=dict(arrowstyle="->", color="0.4"))
     ax.axvspan(-10, -4, color="tab:red", alpha=0.08)
     ax.text(-7, 0.5, "confidently\nwrong", ha="center", color="tab:red")
     ax.set(xlabel="logit z (target is 1)", ylabel=r"$|\partial L / \partial z|$",

@@ -1,0 +1,73 @@
+"""Helpers for the chapter checkers: enforce what an exercise forbids, reject answers that are not real numbers.
+
+An exercise that says "do not call ``losses.mse_grad``" is checked with :func:`uses_name`, which reads
+the names a function's code refers to (its own and those of the lambdas and helpers defined inside
+it). :func:`real_array` turns an answer into a float64 array or explains why it cannot: complex
+numbers, ``Value`` objects, text, NaN and inf each get their own message.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+
+from course_lib.exercises import Result
+
+__all__ = ["uses_name", "real_array"]
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):  # a lambda or a function defined inside
+            names |= _code_names(const)
+    return names
+
+
+def uses_name(func, *names: str) -> str | None:
+    """The first of ``names`` that ``func``'s code refers to (as a global or an attribute), else ``None``.
+
+    ``losses.mse_grad(...)`` and ``mse_grad(...)`` (imported) both refer to ``"mse_grad"``; a
+    local variable of the same name does not count. Objects without code (builtins, callable
+    instances) refer to nothing.
+    """
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return None
+    found = _code_names(code)
+    return next((name for name in names if name in found), None)
+
+
+def real_array(name: str, value, finite: bool = True) -> tuple[np.ndarray | None, Result | None]:
+    """``(array, None)`` with ``value`` as a float64 array, or ``(None, Result)`` saying what is wrong.
+
+    Parameters
+    ----------
+    name : str
+        What the value is, used in the message (e.g. ``"log_softmax(z)"``).
+    value : object
+        The learner's result: a number, a list or an array.
+    finite : bool, default True
+        Reject NaN and inf too (``False``: let the caller give a more specific hint).
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):  # ragged lists
+        return None, Result(False, f"{name}: expected numbers in a regular array, got {type(value).__name__}.")
+    if array.dtype.kind == "c":
+        return None, Result(False, f"{name}: got complex numbers; the answer is real — check for a "
+                                   "square root or log of a negative number.")
+    if array.dtype.kind == "O":
+        if any(type(v).__name__ == "Value" for v in array.ravel()):
+            return None, Result(False, f"{name}: got Value objects; return plain numbers (their .data or .grad).")
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            return None, Result(False, f"{name}: expected numbers, got {type(value).__name__}.")
+    if array.dtype.kind not in "biuf":
+        return None, Result(False, f"{name}: expected numbers, got {type(value).__name__} of dtype {array.dtype}.")
+    array = array.astype(np.float64)
+    if finite and not np.all(np.isfinite(array)):
+        return None, Result(False, f"{name}: contains NaN or inf.")
+    return array, None
