@@ -13,6 +13,8 @@ import textwrap
 
 import numpy as np
 
+from course_lib import i18n
+
 _BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -28,24 +30,37 @@ def _limit_blas_threads() -> None:
         pass
 
 
-def setup_notebook(seed: int = 0) -> np.random.Generator:
+def setup_notebook(seed: int = 0, lang: str = "en") -> np.random.Generator:
     """Prepare a chapter notebook and return its random generator.
 
     Sets compact NumPy printing, a readable matplotlib style and figure size, limits BLAS to one
-    thread (so printed digits do not depend on the machine), and returns
-    ``np.random.default_rng(seed)`` — the only source of randomness a notebook should use.
+    thread (so printed digits do not depend on the machine), chooses the language of the
+    learner-facing messages, and returns ``np.random.default_rng(seed)`` — the only source of
+    randomness a notebook should use.
 
     Parameters
     ----------
     seed : int, default 0
         Seed of the returned generator.
+    lang : {"en", "ja"}, default "en"
+        Language of the exercise self-checks and other messages meant for learners
+        (:mod:`course_lib.i18n`). With ``"ja"`` plots also use a Japanese font, IPAex Gothic from
+        the ``matplotlib-fontja`` package, so Japanese titles and labels have every glyph.
 
     Returns
     -------
     numpy.random.Generator
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is not an int.
+    ValueError
+        If ``lang`` is not ``"en"`` or ``"ja"``.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    i18n.set_language(lang)
     _limit_blas_threads()
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
     import matplotlib.pyplot as plt
@@ -60,9 +75,21 @@ def setup_notebook(seed: int = 0) -> np.random.Generator:
             "axes.spines.right": False,
             "font.size": 11,
             "svg.hashsalt": "course_lib",
+            "font.family": ["sans-serif"],  # matplotlib's default, undone by lang="ja"
+            "axes.unicode_minus": True,
         }
     )
+    if lang == "ja":
+        _use_japanese_font(plt)
     return np.random.default_rng(seed)
+
+
+def _use_japanese_font(plt) -> None:
+    """Plot text in IPAex Gothic (shipped by matplotlib-fontja), ASCII minus signs (the font has no U+2212)."""
+    import matplotlib_fontja
+
+    matplotlib_fontja.japanize()
+    plt.rcParams["axes.unicode_minus"] = False
 
 
 def show_source(obj, docstring: bool = False) -> None:
