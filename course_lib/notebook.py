@@ -80,16 +80,15 @@ def setup_notebook(seed: int = 0, lang: str = "en") -> np.random.Generator:
         }
     )
     if lang == "ja":
-        _use_japanese_font(plt)
+        _use_japanese_font()
     return np.random.default_rng(seed)
 
 
-def _use_japanese_font(plt) -> None:
-    """Plot text in IPAex Gothic (shipped by matplotlib-fontja), ASCII minus signs (the font has no U+2212)."""
+def _use_japanese_font() -> None:
+    """Plot text in IPAex Gothic, the font matplotlib-fontja ships and registers."""
     import matplotlib_fontja
 
     matplotlib_fontja.japanize()
-    plt.rcParams["axes.unicode_minus"] = False
 
 
 def show_source(obj, docstring: bool = False) -> None:
