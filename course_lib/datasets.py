@@ -13,11 +13,12 @@ the per-user cache ``$XDG_CACHE_HOME/course_lib/mnist`` (``~/.cache/course_lib/m
 file may be gzip-compressed (``.gz``) or raw. A missing file is downloaded from the mirrors in
 :data:`MIRRORS`, in turn, with a timeout per network operation (:data:`TIMEOUT`), an overall
 deadline per file and mirror (:data:`DEADLINE`: a mirror that trickles is abandoned for the next
-one) and a tqdm progress bar on stderr (only on a terminal or in a notebook; logs get one line per
-file). Every file, found or downloaded, is decompressed with a cap at its expected size and the
-SHA-256 of the decompressed bytes is checked against the published value before it is used; a
-download enters the cache only after it verified (temporary ``.<name>.XXXXXXXX.part`` file in the
-same directory, then an atomic ``os.replace``).
+one) and a tqdm progress bar on stderr (only on a terminal or in a notebook; a log gets plain
+lines: each URL tried, why it failed, where the verified file was saved). Every file, found or
+downloaded, is decompressed with a cap at its expected size and the SHA-256 of the decompressed
+bytes is checked against the published value before it is used; a download enters the cache only
+after it verified (temporary ``.<name>.XXXXXXXX.part`` file in the same directory, then an atomic
+``os.replace``).
 
 What may be deleted, and what never is:
 
