@@ -22,7 +22,12 @@
 # - the slopes of sigmoid, tanh and ReLU, and the fused softmax–cross-entropy gradient $(p - t)/N$;
 # - a two-layer network worked forward and backward by hand, then with the library's layers;
 # - how to check every gradient numerically, and why nobody trains with numerical gradients;
-# - the error signal $\delta$ travelling backwards, and how it vanishes in a deep sigmoid network.
+# - the error signal $\delta$ travelling backwards;
+# - Jacobians, and why backpropagation multiplies by them without ever building them
+#   (vector–Jacobian products, the softmax Jacobian $\mathrm{diag}(p) - pp^\top$);
+# - how to initialise the weights (symmetry, the variance argument behind Xavier and He) and how
+#   the wrong scale makes gradients vanish or explode;
+# - how to choose an activation function, and the three advantages of backpropagation.
 #
 # **What you need**: chapter 1 (losses, softmax, cross-entropy) and chapter 2 (the chain rule,
 # numerical derivatives, the `Value` engine). NumPy matrix products (`A @ B`, `.T`, `.sum(axis=0)`).
@@ -50,14 +55,15 @@ import time
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.datasets import load_digits
+from scipy.linalg import block_diag
+from sklearn.datasets import load_digits, make_regression
 
 import course_lib
 from course_lib import losses, plotting
 from course_lib.autodiff import Value, topological_order
 from course_lib.exercises import check
 from course_lib.gradcheck import check_layer, numerical_gradient, relative_error
-from course_lib.layers import Linear, MSELoss, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
+from course_lib.layers import Linear, MSELoss, ReLU, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh
 from course_lib.network import MLP, Sequential
 
 rng = course_lib.setup_notebook(seed=0)
@@ -167,9 +173,54 @@ print("dW == X.T @ δ:", np.allclose(linear.grads["W"], X_small.T @ delta))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Activation functions and their slopes
 #
-# Between linear layers sits an elementwise nonlinearity $a = f(z)$ (without it, a stack of
-# linear layers would collapse into one). Elementwise means $a_{nj}$ depends only on $z_{nj}$, so
-# the chain rule has a single path and the backward pass is an elementwise product:
+# Between linear layers sits an elementwise **non-linearity** $a = f(z)$, the activation function.
+# Why at all? Because two linear layers in a row are one linear layer:
+#
+# $$
+# (XW_1 + b_1)\,W_2 + b_2 = X\,\underbrace{(W_1W_2)}_{W} + \underbrace{(b_1W_2 + b_2)}_{b} ,
+# $$
+#
+# and by induction so is a stack of any depth. Numerically, with two random layers:
+
+# %%
+lin_rng = np.random.default_rng(3)  # its own generator: the later sections' numbers stay as they were
+lin1, lin2 = Linear(5, 8, rng=lin_rng), Linear(8, 3, rng=lin_rng)
+lin1.params["b"][...] = lin_rng.normal(size=8)  # non-zero biases, so that b1 @ W2 matters
+lin2.params["b"][...] = lin_rng.normal(size=3)
+X_lin = lin_rng.normal(size=(6, 5))
+two_layers = lin2.forward(lin1.forward(X_lin))
+W_one = lin1.params["W"] @ lin2.params["W"]
+b_one = lin1.params["b"] @ lin2.params["W"] + lin2.params["b"]
+print(f"two linear layers vs the one layer (W1 W2, b1 W2 + b2): "
+      f"max difference {np.max(np.abs(two_layers - (X_lin @ W_one + b_one))):.0e}")
+
+# %% [markdown]
+# The same up to round-off. Depth without non-linearity buys nothing: a 3-layer linear network
+# still draws straight lines. Below, three randomly initialised networks 1 → 32 → 32 → 32 → 1 per
+# panel: without an activation every one of them computes a straight line; with tanh or ReLU
+# between the layers they bend (ReLU: piecewise straight, with a kink wherever a unit switches).
+
+# %%
+x_line = np.linspace(-3, 3, 201)[:, None]
+random_nets = {}
+for label, make_activation in [("no activation: linear", None), ("tanh", Tanh), ("ReLU", ReLU)]:
+    outputs = []
+    for seed in range(3):
+        net_rng = np.random.default_rng(seed)
+        layers = []
+        for d_in, d_out in [(1, 32), (32, 32), (32, 32), (32, 1)]:
+            layers.append(Linear(d_in, d_out, rng=net_rng, init="he"))
+            layers[-1].params["b"][...] = net_rng.normal(size=d_out) * 0.5
+            if make_activation is not None and d_out != 1:
+                layers.append(make_activation())
+        outputs.append(Sequential(*layers).forward(x_line)[:, 0])
+    random_nets[label] = outputs
+plotting.plot_random_functions(x_line[:, 0], random_nets)
+plt.show()
+
+# %% [markdown]
+# So the activation is what makes depth worth having. It is elementwise: $a_{nj}$ depends only on
+# $z_{nj}$, so the chain rule has a single path and the backward pass is an elementwise product:
 #
 # $$
 # \frac{\partial L}{\partial z_{nj}} = \frac{\partial L}{\partial a_{nj}}\, f'(z_{nj})
@@ -197,7 +248,8 @@ plt.show()
 # Two things to remember from this picture. ReLU passes the error signal through unchanged
 # wherever the unit is active, and blocks it completely elsewhere. The sigmoid's slope is never
 # above $0.25$: every sigmoid layer the signal crosses shrinks it by at least a factor of four —
-# section 10 shows what that does to a deep network.
+# sections 11–12 show what that does to a deep network, and how much the initial weights can
+# make up for it.
 
 # %%
 course_lib.show_source(Sigmoid)
@@ -282,6 +334,12 @@ plt.show()
 # We build the network with the library (to get initial weights), then take **copies** of its
 # weights and do the forward and backward passes with plain NumPy — every line below is one
 # equation from sections 2–4.
+#
+# **The parameter keys.** `MLP([64, 16, 10])` is the chain `Sequential(Linear(64, 16), ReLU(),
+# Linear(16, 10))`, and `model.params` is one dict for all of its arrays, keyed
+# `"<position of the layer in the chain>.<name in the layer>"`: `"0.W"` is the `W` of layer 0 (the
+# first `Linear`), `"2.W"` the `W` of layer 2 (the second `Linear`). Position 1, the ReLU, has no
+# parameters, so there is no `"1.…"` key. `model.grads` uses the same keys.
 
 # %%
 digits_X, digits_y = load_digits(return_X_y=True)
@@ -289,6 +347,8 @@ digits_X = digits_X / 16.0  # pixel values 0..16 -> 0..1
 X4, y4 = digits_X[:4], digits_y[:4]
 
 model = MLP([64, 16, 10], activation="relu", rng=rng)
+print(model)
+print("keys:", list(model.params))
 W1, b1 = model.params["0.W"].copy(), model.params["0.b"].copy()
 W2, b2 = model.params["2.W"].copy(), model.params["2.b"].copy()
 
@@ -326,8 +386,11 @@ for name, value, grad in table:
     print(f"{name:<9}{str(value.shape):<10}{grad_name:<11}{grad_shape:<10}{formulas.get(name, '(not needed)')}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **The same with the layers.** `Sequential.backward` is the loop "last layer first" — the whole of
-# backpropagation in three lines:
+# **The same with the layers.** `Sequential.backward` is the loop "last layer first". Its heart is
+# two lines, `for layer in reversed(...)` and `grad_out = layer.backward(grad_out)`: that loop *is*
+# backpropagation. The other lines treat the first layer apart, so that it can skip $dL/dx$ when
+# asked (`input_grad=False`: training needs the parameter gradients, not the gradient for the
+# pixels):
 
 # %%
 course_lib.show_source(Sequential.backward)
@@ -347,9 +410,24 @@ for key, grad in by_hand.items():
 # Derivations go wrong, and a wrong gradient does not crash: the network just learns badly. So
 # every backward pass in this course is checked against central differences (chapter 2) — every
 # layer, the two loss layers, and a whole network.
-# `check_layer(layer, x)` picks a fixed random $G$, defines the scalar $L = \sum(\text{layer}(x)
-# \odot G)$ — whose error signal is exactly $G$ — and compares `backward(G)` and `grads` with
-# numerical gradients for the input and for every parameter:
+#
+# **The random-projection trick.** A numerical gradient needs a *scalar* function, but a layer
+# maps an array to an array: its derivative is a whole Jacobian matrix $J$ (section 10), one row
+# per output entry — checking it row by row would take one numerical gradient per output entry.
+# So `check_layer(layer, x)` draws one fixed random array $r$ of the output's shape (called `G` in
+# the code) and checks the single scalar
+#
+# $$
+# \ell(x) = \langle r, \text{layer}(x)\rangle = \sum r \odot \text{layer}(x),
+# \qquad \frac{\partial \ell}{\partial x} = J^\top r .
+# $$
+#
+# The error signal of $\ell$ at the layer's output is exactly $r$, so `backward(r)` must return
+# $J^\top r$, and `grads` must hold $\partial\ell/\partial W$ — both compared with central
+# differences of the one scalar $\ell$. Because $r$ is random, every entry of $J$ enters $\ell$ with
+# its own random weight, so a wrong entry changes $J^\top r$ (with probability 1). With $r$ all
+# ones, mistakes could cancel: a backward pass that swapped two output columns would still pass.
+# One scalar function tests the whole Jacobian:
 
 # %%
 course_lib.show_source(check_layer)
@@ -365,7 +443,7 @@ course_lib.show_source(check_layer)
 X_check = rng.normal(size=(5, 4))
 checks = {}
 for name, layer in [("Linear", Linear(4, 3, rng=rng)), ("ReLU", ReLU()), ("Sigmoid", Sigmoid()),
-                    ("Tanh", Tanh())]:
+                    ("Tanh", Tanh()), ("Softmax", Softmax())]:
     for what, err in check_layer(layer, X_check, rng=rng).items():
         checks[f"{name}: {what}"] = err
 
@@ -465,12 +543,12 @@ for name, d in zip(names, deltas):
 
 # %%
 plotting.plot_error_signals(deltas, titles=names)
-plt.suptitle("The error signal δ, from the loss (left) back to the pixels (right); red > 0, blue < 0",
-             y=1.04)
+plt.suptitle("The error signal δ, from the loss (left) back to the pixels (right); red > 0, blue < 0")
 plt.show()
 
 # %% [markdown]
-# Read it left to right. At the scores, each row is $(p - t)/N$: one blue cell per example at the
+# Read it left to right; each panel has its own colour scale, shown by the colour bar under it
+# (the norms in the titles compare the panels). At the scores, each row is $(p - t)/N$: one blue cell per example at the
 # true digit, red where probability went to wrong digits. Each `Linear` mixes the signal across
 # units ($\delta W^\top$); each `ReLU` zeroes it wherever its unit was off — compare "ReLU 2 input"
 # with "Linear 3 input": same pattern, with holes. Finally $dL/dx$ tells us which pixels of each
@@ -547,45 +625,408 @@ print(f"numerical / backprop time at P = {n_params[-1]}: {seconds_numeric[-1] / 
 # were: the referee, used on tiny inputs to check the fast code.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 10. Vanishing gradients: deep sigmoid vs ReLU
+# ## 10. Jacobians and vector–Jacobian products
 #
-# Each activation multiplies the error signal by its slope $f'(z)$ on the way down. The sigmoid's
-# slope is at most $0.25$, so after ten sigmoid layers the signal has been multiplied by at most
-# $0.25^{10} \approx 10^{-6}$ (the weights can only partly make up for it). ReLU's slope is exactly
-# 1 for active units.
+# Why is the backward pass so cheap? A layer maps an array $x$ to an array $y$, and its full
+# derivative is the **Jacobian**: one row per output entry, one column per input entry,
+# $J_{kl} = \partial y_k/\partial x_l$ (both arrays flattened). On a batch:
 #
-# The size of the starting weights matters too, since every `Linear` multiplies δ by $W^\top$.
-# `MLP` draws them from a normal distribution whose standard deviation keeps the signal's size
-# roughly constant from layer to layer: $\sqrt{2/D_{in}}$ (**He initialisation**) before a ReLU,
-# which zeroes about half of its inputs, and $\sqrt{2/(D_{in} + D_{out})}$ (**Xavier/Glorot**)
-# before a sigmoid or tanh. Here are three 10-hidden-layer networks (64 → 32 ×10 → 10), one per
-# activation, each with its usual initialisation, on the same 64 digits, with the norm of $dL/dW$
-# of every layer:
+# | layer | input $x$ | output $y$ | Jacobian $\partial y/\partial x$ | structure |
+# |---|---|---|---|---|
+# | `Linear` | $(N, D_{in})$ | $(N, D_{out})$ | $(N D_{out}) \times (N D_{in})$ | block diagonal: $N$ copies of $W^\top$ |
+# | sigmoid / tanh / ReLU | $(N, D)$ | $(N, D)$ | $(N D) \times (N D)$ | diagonal: the slopes $f'(z)$ |
+# | `Softmax` | $(N, C)$ | $(N, C)$ | $(N C) \times (N C)$ | block diagonal: $\mathrm{diag}(p_n) - p_n p_n^\top$ per row |
+#
+# The chain rule on arrays reads $\partial L/\partial x = J^\top\,\partial L/\partial y$, or, with
+# $\delta$ as a row vector, $\delta^\top J$: a **vector–Jacobian product** (VJP). That product is
+# all that `backward` must deliver — and it never needs $J$ itself. To look at the Jacobians, we
+# build them anyway for tiny sizes. Calling `backward` with a one-hot $\delta = e_k$ returns
+# $e_k^\top J$, row $k$ of $J$; so the explicit Jacobian costs one backward call **per output
+# entry**, and we compare it with the formula in the table:
 
 # %%
-X64, y64 = digits_X[:64], digits_y[:64]
-grad_norms = {}
-for activation in ["sigmoid", "tanh", "relu"]:
-    deep = MLP([64] + [32] * 10 + [10], activation=activation, rng=np.random.default_rng(1))
-    deep_loss = SoftmaxCrossEntropy()
-    deep_loss.forward(deep.forward(X64), y64)
-    deep.backward(deep_loss.backward())
-    norms = [np.linalg.norm(deep.grads[k]) for k in deep.grads if k.endswith(".W")]
-    grad_norms[activation] = norms
-    print(f"{activation:<8} ‖dL/dW‖: last layer {norms[-1]:.2e}, first layer {norms[0]:.2e}, "
-          f"first/last = {norms[0] / norms[-1]:.1e}")
+def jacobian_by_backward(layer, x):
+    """The explicit Jacobian d layer(x) / dx: row k is backward(e_k), e_k one-hot."""
+    y = layer.forward(x)
+    return np.array([layer.backward(e.reshape(y.shape)).ravel() for e in np.eye(y.size)])
+
+
+x_jac = rng.normal(size=(4, 3))
+lin_jac = Linear(3, 2, rng=rng)
+J_linear = jacobian_by_backward(lin_jac, x_jac)
+J_relu = jacobian_by_backward(ReLU(), x_jac)
+softmax_layer = Softmax()
+J_softmax = jacobian_by_backward(softmax_layer, x_jac)
+p_jac = softmax_layer.forward(x_jac)
+formulas_jac = {
+    "Linear": np.kron(np.eye(4), lin_jac.params["W"].T),    # N copies of W.T on the diagonal
+    "ReLU": np.diag((x_jac > 0).ravel().astype(float)),     # the slopes on the diagonal
+    "Softmax": block_diag(*[np.diag(p) - np.outer(p, p) for p in p_jac]),
+}
+for name, J in [("Linear", J_linear), ("ReLU", J_relu), ("Softmax", J_softmax)]:
+    print(f"{name:<8} Jacobian {str(J.shape):<8} = formula of the table: "
+          f"{np.allclose(J, formulas_jac[name], rtol=1e-12, atol=1e-15)}")
+
+# %% [markdown]
+# The fourth panel below is the Jacobian of **broadcasting** the bias: $b$ of shape $(3,)$ copied
+# to all $N = 4$ rows, $(N D) \times D$ — four identity matrices stacked. Look at how much of every
+# Jacobian is zero:
 
 # %%
-plotting.plot_gradient_norms(grad_norms, title="Gradient norm per layer, 10 hidden layers")
+J_broadcast = np.tile(np.eye(3), (4, 1))  # d(broadcast b)_{nj} / d b_i = [i = j], for every n
+plotting.plot_jacobians({"Linear(3, 2): dY/dX": J_linear, "ReLU: dA/dZ": J_relu,
+                         "Softmax (C = 3): dP/dZ": J_softmax, "broadcast b to 4 rows": J_broadcast})
 plt.show()
 
 # %% [markdown]
-# With sigmoids the first layer receives a gradient about a million times smaller than the last
-# one: gradient descent (chapter 4) would leave the early layers essentially untouched. This is
-# the **vanishing gradient** problem that stalled deep networks for years; ReLU (together with
-# its He initialisation) keeps the gradient at the same scale in every layer. Tanh holds up too:
-# its slope is 1 at 0 (four times the sigmoid's best), and with Xavier initialisation its units
-# stay away from the flat tails — its gradients only fade once the units saturate.
+# Every zero is an output that does not depend on an input — example $n$'s output never depends
+# on example $m$'s input. `backward` exploits that structure and only does the non-zero work:
+# `δ @ W.T` for `Linear`, `δ * f'(z)` for the activations. For the first layer of the MNIST
+# network of chapter 6, 784 → 128, on a batch of 100 images:
+
+# %%
+N_mnist, d_in_mnist, d_out_mnist = 100, 784, 128
+jacobian_entries = (N_mnist * d_out_mnist) * (N_mnist * d_in_mnist)
+vjp_work = N_mnist * d_out_mnist * d_in_mnist
+print(f"explicit Jacobian: {N_mnist * d_out_mnist:,} × {N_mnist * d_in_mnist:,} = {jacobian_entries:.1e} entries, "
+      f"{jacobian_entries * 8 / 1e9:.0f} GB in float64; δ @ J costs {jacobian_entries:.1e} multiply-adds")
+print(f"VJP δ @ W.T:       no Jacobian stored, {vjp_work:.1e} multiply-adds "
+      f"({jacobian_entries // vjp_work}× less: the zeros between the N blocks are never touched)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **The softmax Jacobian.** The one layer of this chapter that is not elementwise: every
+# probability of a row depends on every score of that row. From $p_i = e^{z_i}/\sum_k e^{z_k}$ the
+# quotient rule gives $\partial p_i/\partial z_j = p_i\,([i = j] - p_j)$, that is
+#
+# $$
+# J = \mathrm{diag}(p) - p\,p^\top \quad (C \times C,\ \text{symmetric}), \qquad
+# \Big(J^\top g\Big)_j = \sum_i g_i\,p_i\big([i=j] - p_j\big) = p_j\Big(g_j - \sum_i g_i p_i\Big)
+# $$
+#
+# for the upstream gradient $g = \partial L/\partial p$ of one row. So the VJP is
+# $p \odot (g - \langle g, p\rangle)$: $O(C)$ work per row instead of the $O(C^2)$ of building $J$.
+# That is what the standalone layer `Softmax` does (we checked it against the explicit Jacobian
+# above, and `check_layer` checked it in section 6):
+
+# %%
+course_lib.show_source(Softmax)
+
+# %% [markdown]
+# Followed by a cross-entropy on the probabilities, $L = -\frac1N\sum_{n,c} t_{nc}\log p_{nc}$
+# with $\partial L/\partial p = -t/(Np)$, the softmax VJP must give back the fused gradient
+# $(p - t)/N$ of section 4 — the long way round, through $1/p$:
+
+# %%
+labels_sm = rng.integers(0, 3, size=4)
+T_sm = losses.one_hot(labels_sm, 3)
+P_sm = softmax_layer.forward(x_jac)
+via_softmax = softmax_layer.backward(-T_sm / (len(x_jac) * P_sm))  # dL/dp = -t / (N p)
+fused_sm = SoftmaxCrossEntropy()
+fused_sm.forward(x_jac, labels_sm)
+print(f"Softmax.backward(-t / (N p)) vs fused (p - t)/N: relative error "
+      f"{relative_error(via_softmax, fused_sm.backward()):.0e}")
+
+# %% [markdown]
+# The same to round-off. The fused layer is still the one to use for classification: no
+# division by $p$, which can round to 0.
+#
+# **Broadcast in forward, sum in backward.** The bias panel above explains $db = \sum_n\delta_n$.
+# In $Y = XW + b$ the vector $b$ is broadcast: copied to each of the $N$ rows. Copying is a linear
+# map whose Jacobian is $N$ stacked identities; its transpose **adds** them, so its VJP is
+# $\sum_n \delta_{n}$. Nothing special about biases: whatever is broadcast on the way forward is
+# summed on the way back. And the other way round: a sum on the way forward (the softmax
+# denominator $\sum_k e^{z_k}$, the mean in a loss) becomes a broadcast on the way back — the one
+# number $\langle g, p\rangle$ subtracted from every entry of the row. Checked with central
+# differences:
+
+# %%
+b_demo, delta_demo = rng.normal(size=3), rng.normal(size=(4, 3))
+numeric_db = numerical_gradient(lambda b: np.sum(delta_demo * np.broadcast_to(b, (4, 3))), b_demo)
+print(f"d<δ, broadcast(b)>/db vs δ.sum(axis=0): relative error "
+      f"{relative_error(numeric_db, delta_demo.sum(axis=0)):.0e}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 11. Initialisation: where the weights start
+#
+# **Symmetry.** Why random weights at all? Suppose every weight starts at the same value. Then all
+# hidden units of a layer compute the same output, receive the same error signal and — since
+# $dW = X^\top\delta$ — the same gradient, so after the update they are still equal. By induction
+# they stay identical **forever**: a layer of many units behaves like one. Here a network
+# 64 → 4 → 10 with tanh is trained on 200 digits for 50 steps of gradient descent (chapter 4),
+# once from all weights 0.1 and once from random weights:
+
+# %%
+X200, y200 = digits_X[:200], digits_y[:200]
+
+
+def train_from(equal_start, steps=50, lr=0.5):
+    """Gradient descent on a 64 -> 4 -> 10 tanh network, from equal or random weights."""
+    sym_net = MLP([64, 4, 10], activation="tanh", rng=np.random.default_rng(2))
+    if equal_start:
+        for key, value in sym_net.params.items():
+            value[...] = 0.1 if key.endswith(".W") else 0.0
+    sym_loss = SoftmaxCrossEntropy()
+    for _ in range(steps):
+        loss = sym_loss.forward(sym_net.forward(X200), y200)
+        sym_net.backward(sym_loss.backward())
+        for key, value in sym_net.params.items():
+            value -= lr * sym_net.grads[key]
+    return sym_net, loss
+
+
+first_layer_W = {}
+for label, equal_start in [("equal start (all 0.1)", True), ("random start (Xavier)", False)]:
+    sym_net, sym_loss_value = train_from(equal_start)
+    W = sym_net.params["0.W"]
+    spread = np.max(np.abs(W - W[:, :1]))  # largest difference from unit 1's weights
+    first_layer_W[label] = W.copy()
+    print(f"{label:<22} loss after 50 steps {sym_loss_value:.3f}; "
+          f"largest difference between the 4 hidden units' weights: {spread:.2g}")
+
+# %%
+plotting.plot_unit_weights(first_layer_W)
+plt.suptitle("Incoming weights of the 4 hidden units after training, as 8×8 images")
+plt.show()
+
+# %% [markdown]
+# From the equal start the four units are identical to the last bit after 50 steps, and the loss
+# has barely moved from $\ln 10 \approx 2.303$ (guessing); from the random start each unit has
+# learned its own pattern. Random initial weights **break the symmetry** (biases may start at
+# zero: the random weights already make the units differ).
+#
+# **Scale: the variance argument.** Random, but how large? Take one unit of a layer,
+# $z_j = \sum_{i=1}^{D_{in}} a_i W_{ij}$, with independent weights of mean 0 and variance $s^2$,
+# independent of the inputs $a_i$. Then
+#
+# $$
+# \text{forward:}\quad \mathrm{Var}(z_j) = D_{in}\, s^2\, \mathbb{E}[a_i^2] .
+# $$
+#
+# With tanh, near 0 $a \approx z$, so the signal keeps its size from layer to layer when
+# $D_{in}s^2 = 1$. With ReLU, half of a symmetric $z$ is set to zero, $\mathbb{E}[a^2] =
+# \frac12\mathrm{Var}(z)$, so it takes $D_{in}s^2 = 2$. On the way back, $\delta^a_i = \sum_j W_{ij}
+# \delta^z_j$ and $\delta^z = \delta^a \odot f'(z)$ give the mirror image, with $D_{out}$ instead of
+# $D_{in}$:
+#
+# $$
+# \text{backward:}\quad \mathrm{Var}(\delta^a_i) = D_{out}\, s^2\, \mathbb{E}[f'(z)^2]\,
+# \mathrm{Var}(\delta^a_{\text{next layer}}) .
+# $$
+#
+# - **Xavier / Glorot** (Glorot & Bengio, 2010), for tanh ($f' \approx 1$ near 0): forward wants
+#   $s^2 = 1/D_{in}$, backward $s^2 = 1/D_{out}$; the compromise $s = \sqrt{2/(D_{in} + D_{out})}$.
+# - **He** (He et al., 2015), for ReLU ($\mathbb{E}[f'^2] = \frac12$): $s = \sqrt{2/D_{in}}$, the
+#   forward condition (they show that either one is enough in practice).
+# - **Sigmoid**: near 0, $\sigma(z) \approx \frac12 + z/4$ — slope $\frac14$, so the backward
+#   condition needs $s$ **four times** the Xavier value (the factor the Theano deep-learning
+#   tutorials used after Glorot & Bengio). And its outputs are centred at $\frac12$, not 0, which
+#   no choice of $s$ repairs.
+#
+# `Linear(..., init=...)` takes `"he"`, `"xavier"` or a number (the standard deviation itself).
+# `MLP` uses He before ReLU and Xavier before tanh **and** sigmoid — the right scale for tanh, not
+# for the sigmoid, as the next section shows.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 12. Vanishing and exploding gradients: a fair comparison
+#
+# Each `Linear` multiplies the error signal by $W^\top$ on its way down, each activation by its
+# slope $f'(z)$; the variance argument says the scale of $W$ decides whether the product stays near
+# 1. So a fair comparison gives every activation its **right** scale — and, to see what goes wrong,
+# a **wrong** one. Ten hidden layers (64 → 32 ×10 → 10), the same random draws for every set-up,
+# 64 digits, one forward and one backward pass; we keep every hidden layer's activations and every
+# $dL/dW$:
+
+# %%
+X64, y64 = digits_X[:64], digits_y[:64]
+
+
+def xavier(d_in, d_out):
+    return np.sqrt(2 / (d_in + d_out))
+
+
+def he(d_in, d_out):
+    return np.sqrt(2 / d_in)
+
+
+setups = {  # label: (activation layer, standard deviation of W for a layer d_in -> d_out)
+    "sigmoid, 4×Xavier (right)": (Sigmoid, lambda d_in, d_out: 4 * xavier(d_in, d_out)),
+    "sigmoid, Xavier (wrong)": (Sigmoid, xavier),
+    "tanh, Xavier (right)": (Tanh, xavier),
+    "tanh, std 1 (wrong)": (Tanh, lambda d_in, d_out: 1.0),
+    "relu, He (right)": (ReLU, he),
+    "relu, Xavier (wrong)": (ReLU, xavier),
+}
+sizes = [64] + [32] * 10 + [10]
+signals, grad_norms = {}, {}
+for label, (make_activation, std) in setups.items():
+    deep_rng = np.random.default_rng(1)  # the same random numbers for every set-up
+    layers = []
+    for d_in, d_out in zip(sizes[:-1], sizes[1:]):
+        layers += [Linear(d_in, d_out, rng=deep_rng, init=std(d_in, d_out)), make_activation()]
+    deep = Sequential(*layers[:-1])  # no activation after the last Linear: it outputs the scores
+    signals[label] = plotting.collect_layer_signals(deep, SoftmaxCrossEntropy(), X64, y64)
+    norms = [np.linalg.norm(g) for g in signals[label]["weight_grads"]]
+    grad_norms[label] = norms
+    acts = signals[label]["activations"]
+    print(f"{label:<26} ‖dL/dW‖ first {norms[0]:.1e}, last {norms[-1]:.1e}, first/last "
+          f"{norms[0] / norms[-1]:.1e};  std of activations: layer 1 {acts[0].std():.3f}, "
+          f"layer 10 {acts[-1].std():.3f}")
+flat = signals["sigmoid, Xavier (wrong)"]["activations"]
+print("sigmoid, Xavier: how much one unit's output varies over the 64 images (std, mean over units): "
+      + ", ".join(f"layer {k + 1} {flat[k].std(axis=0).mean():.0e}" for k in (0, 4, 9)))
+
+# %% [markdown]
+# The histograms show, layer by layer (dark: next to the input, yellow: next to the loss), the
+# activation values and the sizes of the weight gradients on a log scale:
+
+# %%
+plotting.plot_layer_histograms(signals)
+plt.show()
+
+# %% [markdown]
+# How to read them:
+# - **sigmoid, Xavier**: the activations huddle around $\frac12$, where the slope is about $\frac14$,
+#   so every layer divides the gradient by about four: the gradient histograms march to the left,
+#   layer after layer. The comb in the deeper layers is real: each spike is one unit whose output
+#   is almost the same for all 64 images (it varies by $10^{-7}$ in layer 10, printed above) — the
+#   information about the input fades on the way forward too. **4×Xavier** spreads the
+#   activations over $(0, 1)$ and keeps the gradients within two powers of ten of each other.
+# - **tanh, Xavier**: activations spread around 0, gradients of one size in all layers. **Std 1**
+#   is far too large ($D_{in}s^2 = 32$): the units **saturate** at $\pm1$, and the gradients grow
+#   towards the input instead of shrinking — the weights' factor $\sqrt{32}$ per layer outweighs
+#   the small slopes.
+# - **ReLU, He**: the non-zero activations keep their spread from layer to layer. **Xavier** gives
+#   only $D_{in}s^2 = 1$ where ReLU needs 2, so each layer halves the variance: after ten layers
+#   the activations are about $2^{10/2} = 32$ times smaller (0.005 against 0.135 above).
+#
+# The same runs as one number per layer, $\|dL/dW\|$:
+
+# %%
+fig, ax = plt.subplots(figsize=(10, 4))
+plotting.plot_gradient_norms(grad_norms, ax=ax, title="Gradient norm per layer, 10 hidden layers")
+plt.show()
+
+# %% [markdown]
+# With Xavier weights the sigmoid network's first layer receives a gradient about a million times
+# smaller than its last ($1.3 \cdot 10^{-6}$): gradient descent (chapter 4) would leave the early
+# layers untouched — the **vanishing gradient** problem that stalled deep networks for years. But
+# with its right scale, 4×Xavier, the ratio is $1.1 \cdot 10^{-2}$: **the initial scale accounts
+# for four of the six powers of ten**, the sigmoid itself (saturation at 0 and 1, outputs centred
+# at $\frac12$) for the last two. Tanh with Xavier and ReLU with He keep the first/last ratio
+# within a factor of 3. Wrong scales fail in both directions: too small and the signal fades
+# (sigmoid, ReLU with Xavier), too large and it saturates or explodes (tanh with std 1: the
+# gradients grow 70-fold towards the input — **exploding gradients**).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 13. Choosing an activation function
+#
+# | | sigmoid | tanh | ReLU |
+# |---|---|---|---|
+# | range | $(0, 1)$ | $(-1, 1)$ | $[0, \infty)$ |
+# | outputs centred at 0 | no ($\frac12$) | yes | no (but half are exactly 0) |
+# | largest slope | $\frac14$, at 0 | $1$, at 0 | $1$, for every $z > 0$ |
+# | saturates (slope ≈ 0) | both tails, $\lvert z\rvert \gtrsim 5$ | both tails, $\lvert z\rvert \gtrsim 3$ | never for $z > 0$; slope exactly 0 for $z < 0$ |
+# | typical failure | vanishing gradients | saturation when the weights are too large | **dead units** |
+# | its initialisation | 4×Xavier | Xavier | He |
+# | cost per entry | an exponential and a division | an exponential (inside `tanh`) | one comparison |
+#
+# **Dead units.** A ReLU unit whose pre-activation is negative for every input outputs 0 for all
+# of them, so its slope — and every gradient through it — is 0: no update can revive it. One
+# step that is too large can throw many units there at once. The same network 64 → 64 → 10 with
+# ReLU, trained for 30 steps on 500 digits with a moderate and a far too large learning rate; for
+# each hidden unit, the fraction of the 500 images on which it is active:
+
+# %%
+X500, y500 = digits_X[:500], digits_y[:500]
+activity = {}
+for lr in [0.5, 3.0]:
+    relu_net = MLP([64, 64, 10], activation="relu", rng=np.random.default_rng(0))
+    relu_loss = SoftmaxCrossEntropy()
+    for _ in range(30):
+        loss = relu_loss.forward(relu_net.forward(X500), y500)
+        relu_net.backward(relu_loss.backward())
+        for key, value in relu_net.params.items():
+            value -= lr * relu_net.grads[key]
+    Z_hidden = X500 @ relu_net.params["0.W"] + relu_net.params["0.b"]
+    activity[f"learning rate {lr}"] = np.mean(Z_hidden > 0, axis=0)
+    dead = np.all(Z_hidden <= 0, axis=0)
+    print(f"learning rate {lr}: loss {loss:.3f}, dead units {dead.sum()} of 64")
+
+# %%
+plotting.plot_unit_activity(activity)
+plt.show()
+
+# %% [markdown]
+# With learning rate 0.5, 4 of the 64 units died along the way; with 3.0, 60 of them — the first
+# steps threw their pre-activations below zero for every image, and the loss is stuck above
+# $\ln 10 \approx 2.30$, the loss of guessing. Those units will never come back.
+#
+# The cost row, measured: forward and backward through each activation on a million numbers
+# (timings vary from machine to machine, so this cell's output is not checked).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# wall-clock timings differ from machine to machine and run to run
+z_big = rng.normal(size=(1000, 1000))
+for name, layer in [("sigmoid", Sigmoid()), ("tanh", Tanh()), ("ReLU", ReLU())]:
+    repeats = []
+    for _ in range(5):
+        start = time.perf_counter()
+        layer.backward(np.ones_like(layer.forward(z_big)))
+        repeats.append(time.perf_counter() - start)
+    print(f"{name:<8} forward + backward on 10^6 numbers: {min(repeats) * 1e3:.1f} ms")
+
+# %% [markdown]
+# **How to choose.**
+# - Hidden layers: start with **ReLU** and He initialisation — no saturation for active units,
+#   the cheapest to compute, the default of modern networks. If many units die, lower the
+#   learning rate (chapter 5).
+# - **tanh** with Xavier when you want bounded, zero-centred hidden values (it is still common in
+#   recurrent networks).
+# - **sigmoid** for an *output* that is a probability (binary classification, chapter 1) — not
+#   for hidden layers, for the reasons of section 12. For several classes the output is a softmax,
+#   fused into the loss.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 14. Three advantages of backpropagation
+#
+# Everything this chapter measured, in three points.
+#
+# **1. Efficiency.** For $P$ parameters, numerical gradients cost $2P$ forward passes; backprop
+# one forward and one backward pass, whatever $P$ (section 9; chapter 2 counted it for scalars):
+
+# %%
+print(f"P = {n_params[-1]:,}: numerical gradient {forward_passes[-1]:,} forward passes; "
+      "backprop 1 forward + 1 backward (about 3 forward passes of work)")
+print(f"MNIST network, P = 101,770: numerical gradient {2 * 101_770:,} forward passes per step")
+
+# %% [markdown]
+# Section 10 showed where the saving comes from: each layer multiplies by its Jacobian through a
+# vector–Jacobian product and never builds it.
+#
+# **2. Generality.** Nothing in `backward` knew that we were classifying digits. The same layers
+# and the same call `model.backward(loss.backward())` train a **regression** with `MSELoss`
+# (chapter 1) — here a network 3 → 16 → 1 on scikit-learn's `make_regression`, checked once more
+# against central differences:
+
+# %%
+X_reg, y_reg = make_regression(n_samples=20, n_features=3, noise=5.0, random_state=0)
+y_reg = (y_reg / y_reg.std())[:, None]  # targets as a column (N, 1), of unit scale
+reg_net, mse_layer = MLP([3, 16, 1], activation="tanh", rng=rng), MSELoss()
+mse_layer.forward(reg_net.forward(X_reg), y_reg)
+reg_net.backward(mse_layer.backward())  # the very same call as for classification
+for key, param in reg_net.params.items():
+    numeric = numerical_gradient(lambda _: MSELoss().forward(reg_net.forward(X_reg), y_reg), param)
+    print(f"regression, {key}: backprop vs central differences, relative error "
+          f"below 1e-7: {relative_error(reg_net.grads[key], numeric) < 1e-7}")
+
+# %% [markdown]
+# **3. Automatic differentiation.** Backpropagation is reverse-mode automatic differentiation
+# (chapter 2) with coarser nodes: section 7 got the same gradients, to ten digits, from chapter 2's
+# scalar `Value` engine and from the layers. A layer is one node of the graph whose `backward` is
+# its vector–Jacobian product. Deep-learning frameworks work the same way: each operation records
+# how to compute its VJP, and `loss.backward()` runs them in reverse order — so you write only the
+# forward pass, and the gradients of any network, for any loss, come out of one backward sweep.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -602,17 +1043,25 @@ plt.show()
 #   possible against a second, independent implementation.
 # - Numerical gradients cost $2P$ forward passes for $P$ parameters; backprop costs one forward and
 #   one backward pass (about three forward passes of work), whatever $P$.
-# - In a deep sigmoid network the gradient shrinks layer by layer (vanishing gradients); ReLU
-#   with He initialisation keeps it alive.
+# - `backward` is a **vector–Jacobian product** $\delta^\top J$: it never builds the Jacobian
+#   (block diagonal for `Linear`, diagonal for activations, $\mathrm{diag}(p) - pp^\top$ per row for
+#   softmax). What is broadcast forward is summed backward — hence $db = \sum_n \delta_n$.
+# - Initial weights must be random (equal weights keep units identical forever) and of the right
+#   scale: the variance argument gives Xavier $\sqrt{2/(D_{in}+D_{out})}$ for tanh, He
+#   $\sqrt{2/D_{in}}$ for ReLU, four times Xavier for the sigmoid.
+# - With the wrong scale, gradients vanish or explode with depth; most of the deep sigmoid
+#   network's "million times" gap came from the scale, the rest from the sigmoid itself.
+# - A non-linearity is what makes depth useful. For hidden layers, ReLU (+ He) is the default;
+#   watch for dead units. Sigmoid belongs at a binary output.
+# - Backpropagation is efficient, general (classification and regression alike) and is reverse-mode
+#   automatic differentiation on coarse nodes.
 #
 # **Next:** chapter 4 uses these gradients to change the weights — gradient descent.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
-# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
-# copy those lines hold a placeholder), then run the cell: `check` tells you whether it passes or
-# gives a hint.
+# Write your answer in the exercise cell, then run it: `check` says whether it passes or gives a hint. In this copy each exercise cell already holds a reference solution — try the exercise yourself before you read it (`make student` writes copies with a placeholder in its place).
 #
 # ### Exercise 3.1 — sigmoid backward
 # Write `sigmoid_backward(out, grad_out)` returning $\partial L/\partial x$, given the cached
@@ -649,7 +1098,7 @@ check("3.2", linear_backward)
 # (Linear → ReLU → Linear → softmax cross-entropy, integer labels `y`), returning the dict
 # `{"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}`. Use NumPy and `losses` only, not the layers:
 # redo the forward pass, then follow the backward lines of section 5 (`losses.one_hot` or
-# `losses.softmax_cross_entropy_grad` give you `dZ2`).
+# `losses.softmax_cross_entropy_grad` give you `dZ2`). The check notices if the layers are called.
 
 # %%
 def two_layer_backward(X, y, W1, b1, W2, b2):
@@ -665,9 +1114,64 @@ def two_layer_backward(X, y, W1, b1, W2, b2):
 check("3.3", two_layer_backward)
 
 # %% [markdown]
-# **Going further (no check):** repeat section 10 with `Linear(..., init=1.0)` weights
-# (build the `Sequential` yourself). Do ReLU gradients now explode? What does that say about
-# initialisation?
+# ### Exercise 3.4 — softmax backward, without the Jacobian
+# Write `softmax_backward(p, grad_out)`: given the probabilities `p` $= \mathrm{softmax}(z)$ of shape
+# $(N, C)$ (one row per example) and `grad_out` $= \partial L/\partial p$ of the same shape, return
+# $\partial L/\partial z$. Each row is the vector–Jacobian product with $\mathrm{diag}(p) - pp^\top$
+# (section 10) — compute it **without building any $C \times C$ matrix** (the check measures the
+# memory your function allocates for $C = 2000$), and do not modify the arguments.
+
+# %%
+def softmax_backward(p, grad_out):
+    ### BEGIN SOLUTION
+    return p * (grad_out - (grad_out * p).sum(axis=1, keepdims=True))
+    ### END SOLUTION
+
+
+check("3.4", softmax_backward)
+
+# %% [markdown]
+# ### Exercise 3.5 — He initialisation
+# Write `he_init(fan_in, fan_out, rng)` returning the initial weight matrix `W` of shape
+# `(fan_in, fan_out)` of a `Linear` layer followed by a ReLU: random (section 11: no symmetry),
+# centred at 0, with the standard deviation of the variance argument for ReLU, drawn from the
+# generator `rng` you are given (the same seed must give the same weights).
+
+# %%
+def he_init(fan_in, fan_out, rng):
+    ### BEGIN SOLUTION
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+    ### END SOLUTION
+
+
+check("3.5", he_init)
+
+# %% [markdown]
+# ### Exercise 3.6 — dead ReLU units
+# Write `dead_units(W, b, X)` for a layer $z = XW + b$ followed by a ReLU: return a boolean array
+# with one entry per unit (shape `(units,)`), `True` where the unit is **dead** on the batch `X` —
+# its ReLU outputs 0 for every example, so no gradient passes through it (section 13). Mind the
+# edge case $z = 0$ exactly.
+
+# %%
+def dead_units(W, b, X):
+    ### BEGIN SOLUTION
+    return np.all(X @ W + b <= 0, axis=0)
+    ### END SOLUTION
+
+
+check("3.6", dead_units)
+
+# %% [markdown]
+# **Going further (no check):**
+# 1. Repeat section 12 with ReLU and `init=1.0` (standard deviation 1 in every layer). What
+#    happens to the activations, to the loss and to the gradients? What does that say about
+#    initialisation?
+# 2. Section 11 broke the symmetry with random weights. Would random **biases** with equal
+#    weights be enough? Try it with `train_from` and explain with $dW = X^\top\delta$.
+# 3. Section 13's large learning rate killed ReLU units. Count the dead units of the
+#    `relu, Xavier (wrong)` and `relu, He (right)` networks of section 12 on the 64 digits with
+#    your `dead_units`. Are freshly initialised networks affected?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary
@@ -686,9 +1190,19 @@ check("3.3", two_layer_backward)
 # | central difference | 中心差分 | $(f(x+h) - f(x-h))/2h$ |
 # | shape | 形状（シェイプ） | the size of an array along each axis, e.g. $(N, D_{in})$ |
 # | vanishing gradient | 勾配消失 | gradients shrinking layer by layer towards the input |
+# | exploding gradient | 勾配爆発 | gradients growing layer by layer towards the input |
+# | non-linearity | 非線形性 | what an activation adds; without it a stack of layers is one linear map |
+# | saturation | 飽和 | an activation in its flat tails, where its slope is close to 0 |
+# | dead unit (dying ReLU) | 死んだユニット（dying ReLU） | a ReLU unit that is off for every input, so its gradient is always 0 |
+# | Jacobian (matrix) | ヤコビ行列 | all partial derivatives $\partial y_k/\partial x_l$ of a layer's outputs by its inputs |
+# | vector–Jacobian product | ベクトル・ヤコビ行列積 | $\delta^\top J$: what `backward` computes, without building $J$ |
+# | broadcast | ブロードキャスト | copying an array along a new axis (forward); its backward is a sum |
+# | symmetry breaking | 対称性の破れ | random initial weights, so that units can learn different things |
+# | activation distribution | アクティベーション分布 | the histogram of a layer's activation values |
+# | variance | 分散 | the mean squared deviation; the quantity Xavier and He keep constant |
 # | sigmoid / tanh / ReLU | シグモイド関数 / tanh 関数（双曲線正接関数） / ReLU（ランプ関数） | the three activations of this chapter |
 # | softmax cross-entropy | ソフトマックス交差エントロピー（Softmax-with-Loss） | the fused loss with gradient $(p - t)/N$ |
-# | weight initialisation | 重みの初期値（初期化） | the random starting weights: He for ReLU, Xavier for sigmoid/tanh |
+# | weight initialisation | 重みの初期値（初期化） | the random starting weights: He for ReLU, Xavier for tanh, 4×Xavier for sigmoid |
 # | He / Xavier initialisation | He の初期値 / Xavier の初期値 | standard deviation $\sqrt{2/D_{in}}$ / $\sqrt{2/(D_{in}+D_{out})}$ |
 #
 # **Next chapter:** [Chapter 4 — Gradient descent](04_gradient_descent.ipynb): now that we have

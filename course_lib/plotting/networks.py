@@ -1,4 +1,5 @@
-"""Chapter 3 figures: activations and their slopes, matrix shapes, error signals, gradient checks."""
+"""Chapter 3 figures: activations and their slopes, matrix shapes, error signals, gradient checks,
+Jacobians, initialisation (symmetry, activation and gradient histograms per layer)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from course_lib.layers import ReLU, Sigmoid, Tanh
+from course_lib.layers import Linear, ReLU, Sigmoid, Tanh
 
 __all__ = [
     "plot_activations",
@@ -15,6 +16,12 @@ __all__ = [
     "plot_error_signals",
     "plot_gradient_cost",
     "plot_gradient_norms",
+    "plot_jacobians",
+    "collect_layer_signals",
+    "plot_layer_histograms",
+    "plot_unit_weights",
+    "plot_random_functions",
+    "plot_unit_activity",
 ]
 
 _COLORS = {"sigmoid": "C0", "tanh": "C1", "relu": "C2"}
@@ -158,8 +165,9 @@ def plot_gradcheck_errors(errors: dict, threshold: float = 1e-7, ax=None):
 def plot_error_signals(deltas, titles=None, axes=None, max_rows: int = 16):
     """One heatmap per layer of the error signal δ = dL/d(layer output): examples × units.
 
-    Each panel has its own symmetric colour scale (red positive, blue negative); its title gives
-    the norm ‖δ‖, so shrinking or growing signals are visible even though the colours are rescaled.
+    Each panel has its own symmetric colour scale (red positive, blue negative), shown by the colour
+    bar under it; its title gives the norm ‖δ‖, so shrinking or growing signals are visible even
+    though the colours are rescaled.
 
     Parameters
     ----------
@@ -176,17 +184,22 @@ def plot_error_signals(deltas, titles=None, axes=None, max_rows: int = 16):
     """
     if axes is None:
         widths = [min(d.shape[1], 64) + 8 for d in deltas]
-        _, axes = plt.subplots(1, len(deltas), figsize=(12, 3.6), gridspec_kw={"width_ratios": widths})
+        _, axes = plt.subplots(1, len(deltas), figsize=(12, 4.4), gridspec_kw={"width_ratios": widths},
+                               layout="constrained")
     axes = list(np.atleast_1d(axes))
     titles = titles or [f"δ {i}" for i in range(len(deltas))]
     for ax, d, title in zip(axes, deltas, titles):
         d = np.asarray(d)[:max_rows]
         lim = float(np.max(np.abs(d))) or 1.0
-        ax.imshow(d, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
+        image = ax.imshow(d, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
         ax.set_title(f"{title}\n‖δ‖ = {np.linalg.norm(d):.2g}", fontsize=10)
         ax.set_xlabel(f"unit ({d.shape[1]})")
         ax.grid(False)
         ax.set_yticks([])
+        bar = ax.figure.colorbar(image, ax=ax, orientation="horizontal", location="bottom",
+                                 fraction=0.06, pad=0.04, aspect=12)
+        bar.set_ticks([-lim, 0, lim], labels=[f"{-lim:.2g}", "0", f"{lim:.2g}"])
+        bar.ax.tick_params(labelsize=8)
     axes[0].set_ylabel(f"example (first {d.shape[0]})")
     return axes
 
@@ -224,7 +237,9 @@ def plot_gradient_norms(norms: dict, ax=None, title: str = "Gradient norm per la
     Parameters
     ----------
     norms : dict
-        ``{"label": sequence of norms, first layer first}``.
+        ``{"label": sequence of norms, first layer first}``. The colour follows the label's first
+        word (``"sigmoid …"``, ``"tanh …"``, ``"relu …"``); a label containing ``"wrong"`` is
+        drawn dashed.
     ax : matplotlib Axes, optional
     title : str
 
@@ -235,11 +250,226 @@ def plot_gradient_norms(norms: dict, ax=None, title: str = "Gradient norm per la
     if ax is None:
         _, ax = plt.subplots()
     for k, (label, values) in enumerate(norms.items()):
-        color = _COLORS.get(label.split()[0].lower(), f"C{k}")
-        ax.semilogy(np.arange(1, len(values) + 1), values, "o-", lw=2, color=color, label=label)
+        color = _COLORS.get(label.split()[0].strip(",:").lower(), f"C{k}")
+        style = "o--" if "wrong" in label else "o-"
+        ax.semilogy(np.arange(1, len(values) + 1), values, style, lw=2, color=color, label=label,
+                    alpha=0.6 if "wrong" in label else 1.0)
     count = max(len(v) for v in norms.values())
     ax.set_xticks(np.arange(1, count + 1))
     ax.set(xlabel="Linear layer (1 = next to the input, the last = next to the loss)",
            ylabel="‖dL/dW‖ (log scale)", title=title)
-    ax.legend()
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9)
     return ax
+
+
+def plot_jacobians(jacobians: dict, axes=None):
+    """Explicit Jacobian matrices drawn as images: zeros white, positive red, negative blue.
+
+    Parameters
+    ----------
+    jacobians : dict
+        ``{"title": 2-D array}``; each array is ``d(output, flattened) / d(input, flattened)``,
+        shape (output size, input size).
+    axes : sequence of matplotlib Axes, optional
+
+    Returns
+    -------
+    list of matplotlib Axes
+    """
+    if axes is None:
+        widths = [np.shape(j)[1] for j in jacobians.values()]
+        _, axes = plt.subplots(1, len(jacobians), figsize=(12, 4.2), layout="constrained",
+                               gridspec_kw={"width_ratios": widths})
+    axes = list(np.atleast_1d(axes))
+    for ax, (title, jac) in zip(axes, jacobians.items()):
+        jac = np.asarray(jac, dtype=float)
+        lim = float(np.max(np.abs(jac))) or 1.0
+        image = ax.imshow(jac, cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        zeros = np.mean(jac == 0)
+        ax.set_title(f"{title}\n{jac.shape[0]} × {jac.shape[1]}, {zeros:.0%} zeros", fontsize=10)
+        ax.set(xlabel="input entry (flattened)", ylabel="output entry (flattened)")
+        ax.grid(False)
+        bar = ax.figure.colorbar(image, ax=ax, orientation="horizontal", location="bottom",
+                                 fraction=0.05, pad=0.02, aspect=15)
+        bar.ax.tick_params(labelsize=8)
+    return axes
+
+
+def collect_layer_signals(model, loss, X, y) -> dict:
+    """Run one forward and one backward pass; keep every activation layer's output and every ``dL/dW``.
+
+    Parameters
+    ----------
+    model : Sequential
+        ``Linear`` layers with activations between them.
+    loss : loss layer
+        E.g. ``SoftmaxCrossEntropy()``.
+    X : ndarray, shape (N, in_features)
+    y : targets accepted by ``loss.forward``
+
+    Returns
+    -------
+    dict
+        ``{"activations": [ndarray (N, units) per activation layer, input side first],
+        "weight_grads": [dL/dW per Linear layer, input side first]}``.
+    """
+    activations, h = [], X
+    for layer in model.layers:
+        h = layer.forward(h)
+        if not isinstance(layer, Linear):
+            activations.append(h)
+    loss.forward(h, y)
+    model.backward(loss.backward())
+    grads = [layer.grads["W"] for layer in model.layers if isinstance(layer, Linear)]
+    return {"activations": activations, "weight_grads": grads}
+
+
+def _depth_colors(count: int):
+    return plt.get_cmap("viridis")(np.linspace(0.0, 0.9, count))
+
+
+def plot_layer_histograms(signals: dict, per_row: int = 2, grad_range=(-11, 2), axes=None):
+    """Histograms, one line per hidden layer, of activation values and of ``log10 |dL/dW|``.
+
+    Each configuration takes two panels side by side: its activations (left) and its weight
+    gradients (right). Colours go from dark (next to the input) to yellow (next to the loss), so
+    a signal that shrinks, grows or piles up at the ends of an activation's range is visible at a
+    glance. Exact zeros are left out of the activation histograms (for ReLU about half of the
+    values: the units that are off), and zero gradients out of the gradient histograms. The idea
+    is that of Glorot & Bengio (2010), Figs. 3-7, for our small network.
+
+    Parameters
+    ----------
+    signals : dict
+        ``{"label": collect_layer_signals(...)}``, drawn row by row, ``per_row`` configurations
+        per row.
+    per_row : int, default 2
+    grad_range : (float, float)
+        The x range of the gradient panels, in powers of ten (shared by all of them).
+    axes : 2-D array of matplotlib Axes, optional
+        Shape (rows, 2 * per_row).
+
+    Returns
+    -------
+    2-D array of matplotlib Axes
+    """
+    rows = -(-len(signals) // per_row)
+    if axes is None:
+        _, axes = plt.subplots(rows, 2 * per_row, figsize=(13, 2.7 * rows + 0.6), layout="constrained")
+    axes = np.asarray(axes).reshape(rows, 2 * per_row)
+    grad_bins = np.linspace(grad_range[0], grad_range[1], 61)
+    for k, (label, sig) in enumerate(signals.items()):
+        ax_a, ax_g = axes[k // per_row, 2 * (k % per_row)], axes[k // per_row, 2 * (k % per_row) + 1]
+        acts = [a[a != 0] for a in sig["activations"]]  # ReLU's exact zeros would swamp the rest
+        grads = sig["weight_grads"]
+        low = min(float(a.min()) for a in acts)
+        high = max(float(np.quantile(a, 0.995)) for a in acts)
+        act_bins = np.linspace(low, max(high, low + 1e-3), 41)
+        for i, (a, color) in enumerate(zip(acts, _depth_colors(len(acts)))):
+            ax_a.hist(np.clip(a.ravel(), low, act_bins[-1]), bins=act_bins, histtype="step",
+                      density=True, color=color, lw=1.3, label=f"layer {i + 1}")
+        for i, (g, color) in enumerate(zip(grads, _depth_colors(len(grads)))):
+            magnitudes = np.log10(np.abs(g[g != 0]))
+            ax_g.hist(np.clip(magnitudes, *grad_range), bins=grad_bins, histtype="step",
+                      density=True, color=color, lw=1.3)
+        ax_a.set_title(f"{label}: activations", fontsize=10)
+        ax_g.set_title(f"{label}: weight gradients", fontsize=10)
+        ax_a.set(xlabel="activation value", yticks=[])
+        ax_g.set(xlabel="log₁₀ |dL/dW|", yticks=[], xlim=grad_range)
+    for ax in axes.ravel()[len(signals) * 2:]:
+        ax.axis("off")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    axes[0, 0].figure.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=9,
+                             title="hidden layer (dark: next to the input, yellow: next to the loss)",
+                             title_fontsize=9)
+    return axes
+
+
+def plot_unit_weights(weights: dict, image_shape=(8, 8), axes=None):
+    """Each hidden unit's incoming weights drawn as an image, one row of units per label.
+
+    Parameters
+    ----------
+    weights : dict
+        ``{"label": W}`` with ``W`` of shape (pixels, units) — the first ``Linear``'s ``W``.
+    image_shape : (int, int), default (8, 8)
+        How to fold one column of ``W`` (``pixels`` entries) into an image.
+    axes : 2-D array of matplotlib Axes, optional
+
+    Returns
+    -------
+    2-D array of matplotlib Axes
+    """
+    units = max(np.shape(w)[1] for w in weights.values())
+    if axes is None:
+        _, axes = plt.subplots(len(weights), units, figsize=(1.6 * units + 1.2, 1.9 * len(weights)),
+                               layout="constrained", squeeze=False)
+    axes = np.asarray(axes).reshape(len(weights), units)
+    for row, (label, W) in enumerate(weights.items()):
+        W = np.asarray(W, dtype=float)
+        lim = float(np.max(np.abs(W))) or 1.0
+        for j in range(units):
+            ax = axes[row, j]
+            ax.set_xticks([]), ax.set_yticks([])
+            ax.grid(False)
+            if j >= W.shape[1]:
+                ax.axis("off")
+                continue
+            ax.imshow(W[:, j].reshape(image_shape), cmap="RdBu_r", vmin=-lim, vmax=lim)
+            ax.set_title(f"unit {j + 1}", fontsize=9)
+        axes[row, 0].set_ylabel(label, fontsize=9)
+    return axes
+
+
+def plot_random_functions(x, curves: dict, axes=None):
+    """Functions of one input computed by randomly initialised networks, one panel per label.
+
+    Parameters
+    ----------
+    x : ndarray, shape (M,)
+        The inputs.
+    curves : dict
+        ``{"label": list of ndarray (M,)}`` — each array one network's output on ``x``.
+    axes : sequence of matplotlib Axes, optional
+
+    Returns
+    -------
+    list of matplotlib Axes
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, len(curves), figsize=(4 * len(curves), 3.2), layout="constrained")
+    axes = list(np.atleast_1d(axes))
+    for ax, (label, ys) in zip(axes, curves.items()):
+        for k, y in enumerate(ys):
+            ax.plot(x, y, lw=1.8, color=f"C{k}")
+        ax.set(title=label, xlabel="input x", ylabel="network output")
+    return axes
+
+
+def plot_unit_activity(activity: dict, axes=None):
+    """For each hidden unit, the fraction of inputs on which it is active, sorted; dead units in red.
+
+    Parameters
+    ----------
+    activity : dict
+        ``{"label": ndarray (units,)}`` with values in [0, 1], e.g. ``np.mean(Z > 0, axis=0)`` for
+        the pre-activations ``Z`` (N, units) of a ReLU layer.
+    axes : sequence of matplotlib Axes, optional
+
+    Returns
+    -------
+    list of matplotlib Axes
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, len(activity), figsize=(5.5 * len(activity), 3.2), sharey=True,
+                               layout="constrained")
+    axes = list(np.atleast_1d(axes))
+    for ax, (label, fractions) in zip(axes, activity.items()):
+        fractions = np.sort(np.asarray(fractions, dtype=float))[::-1]
+        dead = fractions == 0
+        colors = np.where(dead, "C3", "C2")
+        ax.bar(np.arange(1, fractions.size + 1), np.where(dead, 0.02, fractions), color=colors, width=0.8)
+        ax.set(title=f"{label}: {dead.sum()} dead units of {fractions.size}",
+               xlabel="hidden unit (sorted)", ylim=(0, 1.05))
+    axes[0].set_ylabel("fraction of inputs where active")
+    return axes
