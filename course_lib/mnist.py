@@ -456,11 +456,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    given = {key for key in PRESETS[args.preset] if getattr(args, key) is not None}
     for key, value in PRESETS[args.preset].items():
         if getattr(args, key) is None:
             setattr(args, key, list(value) if isinstance(value, list) else value)
     if len(args.hidden) > MAX_LAYERS:
         parser.error(f"argument --hidden: at most {MAX_LAYERS} layers, got {len(args.hidden)}")
+    for key in ("rotate", "scale"):
+        if key in given and getattr(args, key) and args.augment != "affine":
+            parser.error(f"argument --{key}: applies only with --augment affine (augment is "
+                         f"{args.augment!r}); add --augment affine or use --preset best")
     if args.augment == "shift" and (args.shift != int(args.shift) or args.shift > 2):
         parser.error(f"argument --shift: with --augment shift it must be 0, 1 or 2 (whole "
                      f"pixels), got {args.shift:g}; use --augment affine for other shifts")

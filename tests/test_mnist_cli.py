@@ -242,6 +242,8 @@ BAD_FLAGS = [  # argv -> the flag the single error message must name
     (["--rotate", "90"], "--rotate"),
     (["--rotate", "-inf"], "--rotate"),
     (["--scale", "0.9"], "--scale"),
+    (["--scale", "0.1"], "--scale"),  # the default preset's augmentation is "shift"
+    (["--preset", "best", "--augment", "none", "--rotate", "5"], "--rotate"),
     (["--seed", "-1"], "--seed"),
     (["--seed", str(2**32)], "--seed"),
     (["--seed", "1.5"], "--seed"),
