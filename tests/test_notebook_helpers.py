@@ -153,7 +153,7 @@ def test_chapter_1_targeted_hints(capsys):
     assert not check("1.5", lambda z, t: losses.binary_cross_entropy(1 / (1 + np.exp(-z)), t))
     assert not check("1.5", lambda z, t: np.mean(np.log(1 + np.exp(z)) - t * z))
     assert not check("1.1", lambda p, t: (p - t) / p.size)
-    assert not check("1.2", lambda z: losses.log_softmax(z, axis=0))
+    assert not check("1.2", lambda z: z - z.max(axis=0) - np.log(np.exp(z - z.max(axis=0)).sum(axis=0)))
     assert not check("1.3", np.log(0.14))
     out = capsys.readouterr().out
     for hint in ["the sum", "Clipping", "inf/NaN", "factor 2", "ROW", "wrong sign"]:
