@@ -366,12 +366,12 @@ def plot_layer_histograms(signals: dict, per_row: int = 2, grad_range=(-11, 2), 
         high = max(float(np.quantile(a, 0.995)) for a in acts)
         act_bins = np.linspace(low, max(high, low + 1e-3), 41)
         for i, (a, color) in enumerate(zip(acts, _depth_colors(len(acts)))):
-            ax_a.hist(np.clip(a.ravel(), low, act_bins[-1]), bins=act_bins, histtype="step",
-                      density=True, color=color, lw=1.3, label=f"layer {i + 1}")
-        for i, (g, color) in enumerate(zip(grads, _depth_colors(len(grads)))):
+            counts, _ = np.histogram(np.clip(a, low, act_bins[-1]), bins=act_bins, density=True)
+            ax_a.stairs(counts, act_bins, color=color, lw=1.3, label=f"layer {i + 1}")
+        for g, color in zip(grads, _depth_colors(len(grads))):
             magnitudes = np.log10(np.abs(g[g != 0]))
-            ax_g.hist(np.clip(magnitudes, *grad_range), bins=grad_bins, histtype="step",
-                      density=True, color=color, lw=1.3)
+            counts, _ = np.histogram(np.clip(magnitudes, *grad_range), bins=grad_bins, density=True)
+            ax_g.stairs(counts, grad_bins, color=color, lw=1.3)
         ax_a.set_title(f"{label}: activations", fontsize=10)
         ax_g.set_title(f"{label}: weight gradients", fontsize=10)
         ax_a.set(xlabel="activation value", yticks=[])
