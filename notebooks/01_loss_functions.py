@@ -148,6 +148,7 @@ print(f"grad = {np.array2string(losses.mse_grad(y_pred, y_true), precision=4)}")
 #
 # - `numerical_gradient(f, x)` returns the array of central differences of the scalar function `f`
 #   at the array `x`, one entry at a time (with $h = 10^{-5}$), and puts `x` back as it was;
+#   `numerical_derivative(f, x)` does the same for a function of one number;
 # - `relative_error(a, b)` is $\lVert a - b\rVert / \max(\lVert a\rVert, \lVert b\rVert)$ (Euclidean
 #   norms over all entries), roughly "how many digits agree": $10^{-7}$ means about seven.
 #
