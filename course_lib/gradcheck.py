@@ -45,7 +45,7 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = 1e-5)
         (the same error as :func:`numerical_gradient`), or ``f`` returns NaN/inf.
     """
     f, x, h = _check_derivative_args(f, x, h)
-    return (_value(f, x + h) - _value(f, x - h)) / (2 * h)
+    return (_value(f, x + h) - _value(f, x - h)) / (2 * h)  # _value(f, x): f(x), checked to be a number
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
@@ -86,7 +86,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
             x_minus, f_minus = x[idx], _value(f, x)
         finally:  # restore x even if f raises
             x[idx] = original
-        _check_step(x_plus, x_minus, original, h, f"x[{', '.join(map(str, idx))}]")
+        _check_step(x_plus, x_minus, original, h, f"x{list(idx)}")  # raises if x ± h rounded back to x
         grad[idx] = (f_plus - f_minus) / (float(x_plus) - float(x_minus))  # the step taken
     return grad
 

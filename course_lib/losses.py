@@ -176,7 +176,7 @@ def cross_entropy(probs, targets) -> float:
         ``targets`` of the wrong shape or out of range.
     """
     p, t = probs_and_targets(probs, targets)  # t: one-hot rows (N, C)
-    return float(-np.sum(t * _safe_log(p)) / len(p)) + 0.0  # + 0.0: no -0.0
+    return float(-np.sum(t * _safe_log(p)) / len(p)) + 0.0  # _safe_log(p) = log(max(p, 1e-12))
 
 
 def softmax_cross_entropy(logits, targets) -> float:
@@ -243,4 +243,5 @@ def binary_cross_entropy(probs, targets) -> float:
         Shapes differ, empty, NaN/inf, or values outside [0, 1].
     """
     p, t = binary_probs_and_targets(probs, targets)
-    return float(-np.mean(t * _safe_log(p) + (1 - t) * _safe_log(1 - p))) + 0.0  # + 0.0: no -0.0
+    log_p, log_1mp = _safe_log(p), _safe_log(1 - p)  # log(max(·, 1e-12)): no log 0 = -inf
+    return float(-np.mean(t * log_p + (1 - t) * log_1mp)) + 0.0  # + 0.0: never print -0.0

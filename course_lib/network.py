@@ -116,7 +116,8 @@ class Sequential:
             ``X`` empty, of the wrong shape, or holding NaN/inf; the model's scores not 2-D, or
             not finite (diverged weights: ``argmax`` of NaN would be a meaningless label).
         """
-        scores = self.forward(as_float_array(X, "X", ndim=2, allow_empty=False))  # NaN never becomes a label
+        X = as_float_array(X, "X", ndim=2, allow_empty=False)  # finite: NaN never becomes a label
+        scores = self.forward(X)
         return np.argmax(_class_scores(scores), axis=1).astype(np.int64)
 
     @property
