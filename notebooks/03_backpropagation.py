@@ -433,6 +433,27 @@ for key, grad in by_hand.items():
 course_lib.show_source(check_layer)
 
 # %% [markdown]
+# Why random? Here is a buggy `Linear` whose `backward` swaps the two columns of $\delta$ before
+# using them. Checked through $\ell = \langle r, \text{layer}(x)\rangle$ with $r$ all ones, the bug
+# is invisible (swapping two columns of ones changes nothing); with a random $r$ it is obvious:
+
+# %%
+class SwappedLinear(Linear):
+    """A deliberately wrong Linear: backward swaps the two columns of the error signal."""
+
+    def backward(self, grad_out, input_grad=True):
+        return super().backward(grad_out[:, ::-1], input_grad)
+
+
+bug_rng = np.random.default_rng(4)  # its own generator: the later sections' numbers stay as they were
+buggy, x_bug = SwappedLinear(4, 2, rng=bug_rng), bug_rng.normal(size=(5, 4))
+for name, r in [("r all ones", np.ones((5, 2))), ("r random", bug_rng.normal(size=(5, 2)))]:
+    buggy.forward(x_bug)
+    dx_bug = buggy.backward(r)
+    numeric_bug = numerical_gradient(lambda x: np.sum(buggy.forward(x) * r), x_bug)
+    print(f"{name:<10}: relative error of dL/dx {relative_error(dx_bug, numeric_bug):.0e}")
+
+# %% [markdown]
 # One subtlety: ReLU has a kink at 0, where the derivative is undefined and central differences
 # straddle the corner. A freshly built network has zero biases, so if every unit of a ReLU layer
 # is off for some example, the next layer's pre-activations for it are exactly 0 — right on the

@@ -275,7 +275,17 @@ def plot_jacobians(jacobians: dict, axes=None):
     Returns
     -------
     list of matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``jacobians`` is empty or one of its arrays is not 2-D.
     """
+    if not isinstance(jacobians, dict) or not jacobians:
+        raise ValueError("jacobians must be a non-empty dict {title: 2-D array}")
+    for title, jac in jacobians.items():
+        if np.ndim(jac) != 2:
+            raise ValueError(f"jacobians[{title!r}] must be 2-D (outputs, inputs), got shape {np.shape(jac)}")
     if axes is None:
         widths = [np.shape(j)[1] for j in jacobians.values()]
         _, axes = plt.subplots(1, len(jacobians), figsize=(12, 4.2), layout="constrained",
@@ -312,7 +322,14 @@ def collect_layer_signals(model, loss, X, y) -> dict:
     dict
         ``{"activations": [ndarray (N, units) per activation layer, input side first],
         "weight_grads": [dL/dW per Linear layer, input side first]}``.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` has no ``layers`` (it must be a :class:`~course_lib.network.Sequential`).
     """
+    if not isinstance(getattr(model, "layers", None), list):
+        raise TypeError(f"model must be a Sequential (with .layers), got {type(model).__name__}")
     activations, h = [], X
     for layer in model.layers:
         h = layer.forward(h)
@@ -352,7 +369,18 @@ def plot_layer_histograms(signals: dict, per_row: int = 2, grad_range=(-11, 2), 
     Returns
     -------
     2-D array of matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``signals`` is empty or an entry lacks ``"activations"`` or ``"weight_grads"``.
     """
+    if not isinstance(signals, dict) or not signals:
+        raise ValueError("signals must be a non-empty dict {label: collect_layer_signals(...)}")
+    for label, sig in signals.items():
+        if not isinstance(sig, dict) or not {"activations", "weight_grads"} <= set(sig):
+            raise ValueError(f"signals[{label!r}] must have the keys 'activations' and 'weight_grads' "
+                             "(the dict that collect_layer_signals returns)")
     rows = -(-len(signals) // per_row)
     if axes is None:
         _, axes = plt.subplots(rows, 2 * per_row, figsize=(13, 2.7 * rows + 0.6), layout="constrained")
@@ -399,7 +427,16 @@ def plot_unit_weights(weights: dict, image_shape=(8, 8), axes=None):
     Returns
     -------
     2-D array of matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If a ``W`` is not 2-D or its number of rows is not ``image_shape[0] * image_shape[1]``.
     """
+    for label, W in weights.items():
+        if np.ndim(W) != 2 or np.shape(W)[0] != int(np.prod(image_shape)):
+            raise ValueError(f"weights[{label!r}] must have shape ({int(np.prod(image_shape))}, units) "
+                             f"to fold into {image_shape} images, got {np.shape(W)}")
     units = max(np.shape(w)[1] for w in weights.values())
     if axes is None:
         _, axes = plt.subplots(len(weights), units, figsize=(1.6 * units + 1.2, 1.9 * len(weights)),
@@ -435,7 +472,17 @@ def plot_random_functions(x, curves: dict, axes=None):
     Returns
     -------
     list of matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If a curve does not have the length of ``x``.
     """
+    for label, ys in curves.items():
+        for y in ys:
+            if np.shape(y) != np.shape(x):
+                raise ValueError(f"every curve of curves[{label!r}] must have the shape of x "
+                                 f"{np.shape(x)}, got {np.shape(y)}")
     if axes is None:
         _, axes = plt.subplots(1, len(curves), figsize=(4 * len(curves), 3.2), layout="constrained")
     axes = list(np.atleast_1d(axes))
@@ -459,7 +506,16 @@ def plot_unit_activity(activity: dict, axes=None):
     Returns
     -------
     list of matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If a fraction lies outside [0, 1] or an entry is not 1-D.
     """
+    for label, fractions in activity.items():
+        values = np.asarray(fractions, dtype=float)
+        if values.ndim != 1 or np.any(~np.isfinite(values)) or np.any((values < 0) | (values > 1)):
+            raise ValueError(f"activity[{label!r}] must be a 1-D array of fractions in [0, 1]")
     if axes is None:
         _, axes = plt.subplots(1, len(activity), figsize=(5.5 * len(activity), 3.2), sharey=True,
                                layout="constrained")
