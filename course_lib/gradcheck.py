@@ -53,7 +53,10 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
 
     ``x`` is perturbed in place (so that ``f`` may close over it, as a layer's parameters do) and
     restored exactly afterwards. The difference is divided by the step actually taken,
-    ``x[i]+h − (x[i]−h)`` after rounding to ``x``'s dtype, which keeps float32 arrays honest.
+    ``x[i]+h − (x[i]−h)`` after rounding to ``x``'s dtype, which keeps float32 arrays honest —
+    but a float32 ``x`` (or an ``f`` computing in float32) still only gives about 3 correct
+    digits (round-off ``ε/h`` with ``ε ≈ 1e-7``): compare against a float64 copy, as
+    :func:`check_layer` does, when you want the 1e-7 agreement.
 
     Parameters
     ----------
