@@ -620,7 +620,7 @@ course_lib.show_source(memory.cached_bytes)
 
 # %% [markdown]
 # A small network, `MLP([784, 256, 256, 10])` (ReLU between the layers, float64), after one forward
-# pass of a batch of 64 images:
+# pass of a batch of 64 inputs (random numbers standing in for 784-pixel images):
 
 # %%
 model = MLP([784, 256, 256, 10], rng=rng)
@@ -681,8 +681,8 @@ plt.show()
 # grows with the batch like everything else — but forward mode needs one pass per parameter
 # (section 7).
 # This is the real price of backpropagation. For the small networks of this course it is a few
-# megabytes; for large networks the stored activations, not the weights, are usually what fills a
-# GPU's memory, and they are why the batch size cannot simply be raised.
+# to a few tens of MiB; for large networks the stored activations, more than the weights, are often
+# what fills a GPU's memory, and they are why the batch size cannot simply be raised.
 #
 # **The remedy: gradient checkpointing** (Chen, Xu, Zhang & Guestrin 2016, *Training Deep Nets with
 # Sublinear Memory Cost*, arXiv:1604.06174). Cut the $L$ layers into segments of $k$ layers; on the
@@ -691,8 +691,9 @@ plt.show()
 # through it, free it, move to the previous segment. The memory is about $L/k$ checkpoints plus
 # $k$ layers of caches, smallest for $k \approx \sqrt{L}$: memory $\sim 2\sqrt{L}$ layers instead of
 # $L$. In the figure (segments of $\sqrt{L}$ layers, rounded) 64 times the depth costs 8.3 times the
-# bytes — the square root of 64 is 8. The price is time: every segment's forward pass runs twice, about one extra forward pass
-# in all (roughly a third more work). PyTorch offers it as `torch.utils.checkpoint`.
+# bytes — the square root of 64 is 8. The price is time: every segment's forward pass runs twice,
+# about one extra forward pass in all (roughly a third more work, if forward + backward costs about
+# three forward passes). PyTorch offers it as `torch.utils.checkpoint`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
