@@ -19,7 +19,11 @@
 #   quadratic bowl and on a real network;
 # - why gradient descent on a quadratic converges exactly when $0 < \eta < 2/\lambda_{\max}$,
 #   derived from the eigen-decomposition of the Hessian — and experiments that land right on it;
+# - how momentum moves that limit to $2(1+\mu)/\lambda_{\max}$ (and Nesterov momentum elsewhere);
+# - how to measure the curvature of a real network's loss with Hessian-vector products, what
+#   happens to it during training (the "edge of stability"), and why networks have saddle points;
 # - learning-rate schedules: step decay, exponential decay, cosine annealing and warm-up;
+# - how the batch size and the learning rate go together (the linear-scaling rule);
 # - the LR range test, a quick way to choose a rate for a new problem;
 # - a training loop, `fit`, that records a `History` and stops with `TrainingDiverged` when the
 #   rate is too large.
@@ -54,7 +58,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 
 import course_lib
-from course_lib import plotting, schedules, training
+from course_lib import curvature, plotting, schedules, training
 from course_lib.exercises import check
 from course_lib.layers import SoftmaxCrossEntropy
 from course_lib.network import MLP
@@ -91,19 +95,29 @@ plt.show()
 # %% [markdown]
 # - **Too small** ($\eta = 0.02$): every step goes the right way, but after 20 steps we are still far
 #   from the minimum — wasted computation.
-# - **Good** ($\eta = 0.1$): straight down the steep direction, then along the valley floor.
+# - **Good** ($\eta = 0.1$): straight down the steep direction, then along the valley floor —
+#   steady progress without any zig-zag.
 # - **Too large** ($\eta = 0.195$): each step overshoots the valley floor and lands almost as high
 #   on the other side; the zig-zag shrinks, but slowly.
 # - **Diverging** ($\eta = 0.21$): each overshoot lands *higher* up the opposite wall than the
 #   step started, the next step is longer still, and the path leaves the picture.
 #
-# Between 0.195 and 0.21 lies a sharp boundary. How far from the minimum does each run end?
+# Between 0.195 and 0.21 lies a sharp boundary. How far from the minimum does each run end? We add
+# a fifth rate, 0.182, that the next section will single out:
 
 # %%
-for lr in four_rates:
+for lr in four_rates[:2] + [0.182] + four_rates[2:]:
     end = gradient_descent(lambda x: H @ x, x0, lr, 20)[-1]
     print(f"η = {lr:<5}  distance to the minimum after 20 steps: {np.linalg.norm(end):8.4f}"
           f"   (start: {np.linalg.norm(x0):.4f})")
+
+# %% [markdown]
+# So what does "good" mean? Not "fastest": $\eta = 0.182$ zig-zags across the valley and still ends
+# five times closer than $\eta = 0.1$. We called 0.1 good because it gives the fastest **steady**
+# descent: the steep direction is finished in a single step and no coordinate ever overshoots, so
+# the loss falls at every step, smoothly — what you want when each step is noisy and expensive. A rate
+# like 0.182 is **fastest overall** on this bowl: it accepts a zig-zag in the steep direction to move
+# faster along the shallow one. Section 2 explains both numbers.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The theory: converge iff $\eta < 2/\lambda_{\max}$
@@ -137,6 +151,10 @@ for lr in four_rates:
 # \boxed{\;0 < \eta < \frac{2}{\lambda_{\max}}\;}
 # $$
 #
+# This is the limit for **plain** gradient descent. With momentum (chapter 4) each step also
+# carries part of the previous one, and the limit moves to $2(1+\mu)/\lambda_{\max}$ for momentum
+# $\mu$ — section 3 derives it and measures it.
+#
 # The right-hand side is the **critical learning rate**. Between $1/\lambda_{\max}$ and
 # $2/\lambda_{\max}$ the factor of the steepest direction is negative: the error changes sign at
 # every step — the zig-zag of "too large". The slowest direction shrinks by $1 - \eta\lambda_{\min}$,
@@ -160,6 +178,14 @@ print(f"critical rate 2/λ_max = {crit:.4f}")
 print(f"best constant rate 2/(λ_min + λ_max) = {2 / (lams[0] + lams[-1]):.4f}")
 
 # %% [markdown]
+# The best constant rate is the 0.182 of section 1. There the steep and the shallow direction shrink
+# by the same factor, $(\lambda_{\max} - \lambda_{\min})/(\lambda_{\max} + \lambda_{\min}) = 9/11
+# \approx 0.82$ per step (the steep one with a minus sign: the zig-zag). At $\eta = 0.1 = 1/\lambda_{\max}$
+# the steep direction vanishes after one step, but the shallow one only shrinks by $1 - 0.1 = 0.9$
+# per step: after 20 steps $0.9^{20} \approx 0.12$ against $0.82^{20} \approx 0.02$. (Only part of
+# $x_0$ lies along the shallow direction, so the distances of section 1 differ by a factor of five
+# rather than six.)
+#
 # The contraction factor $|1 - \eta\lambda|$ of each direction as a function of $\eta$: each curve
 # dips to 0 at $\eta = 1/\lambda$ and climbs back to 1 at $\eta = 2/\lambda$ (for $\lambda = 1$ both
 # points lie far off to the right, so its curve only falls here). Past the dashed line the steep
@@ -238,12 +264,105 @@ print(f"agree within 0.1 %: {abs(measured / theory - 1) < 1e-3}")
 # the others; with more steps the measured value creeps down to the theoretical one.)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. The same four regimes on a network
+# ## 3. Momentum moves the limit: $2(1+\mu)/\lambda_{\max}$
+#
+# Chapter 4's momentum keeps a buffer $b$ of past gradients. In PyTorch's form (the rule of the
+# library's `SGD(lr, momentum)`):
+#
+# $$
+# b_{t+1} = \mu\, b_t + \nabla f(x_t), \qquad x_{t+1} = x_t - \eta\, b_{t+1}, \qquad b_0 = 0 .
+# $$
+#
+# **Derivation.** On the quadratic, the eigen-directions again do not mix, so take one of them, with
+# eigenvalue $\lambda$ and coordinate $x_t$: $\nabla f = \lambda x_t$. From the update,
+# $\eta\, b_{t+1} = x_t - x_{t+1}$ and $\eta\, b_t = x_{t-1} - x_t$; putting both into
+# $\eta b_{t+1} = \mu\,\eta b_t + \eta\lambda x_t$ eliminates the buffer:
+#
+# $$
+# x_{t+1} = (1 + \mu - \eta\lambda)\, x_t - \mu\, x_{t-1} ,
+# $$
+#
+# Polyak's **heavy ball**: a plain step plus $\mu$ times the previous step. A two-term recurrence
+# is solved by $x_t = r^t$ with $r^2 - (1 + \mu - \eta\lambda)\, r + \mu = 0$, and it converges iff
+# both roots have $|r| < 1$. For $r^2 + a r + c$ with real $a, c$ that holds iff $|c| < 1$ and
+# $|a| < 1 + c$ (the Schur–Cohn, or Jury, test). Here $c = \mu < 1$, and the second condition reads
+# $|1 + \mu - \eta\lambda| < 1 + \mu$, that is $0 < \eta\lambda < 2(1 + \mu)$. For every direction:
+#
+# $$
+# \boxed{\;0 < \eta < \frac{2(1+\mu)}{\lambda_{\max}}\quad\text{(heavy-ball momentum)}\;}
+# $$
+#
+# At $\mu = 0$ this is section 2's bound; at $\mu = 0.9$ the limit is $3.8/\lambda_{\max}$, almost
+# twice as high.
+#
+# **Nesterov momentum** (`nesterov=True` in PyTorch) steps by $\eta\,(\nabla f(x_t) + \mu\, b_{t+1})$
+# instead: it looks one buffer-step ahead. Eliminating the buffer the same way gives
+# $x_{t+1} = (1+\mu)(1-\eta\lambda)\, x_t - \mu(1-\eta\lambda)\, x_{t-1}$, and the same test
+# ($|a| < 1 + c$ with $a = -(1+\mu)(1-\eta\lambda)$, $c = \mu(1-\eta\lambda)$) fails first on the
+# overshooting side, $\eta\lambda > 1$, where it reads $(1+\mu)(\eta\lambda - 1) < 1 - \mu(\eta\lambda - 1)$:
+#
+# $$
+# \boxed{\;0 < \eta < \frac{2(1+\mu)}{(1+2\mu)\,\lambda_{\max}}\quad\text{(Nesterov)}\;}
+# $$
+#
+# Nesterov's limit goes *down* as $\mu$ grows: $2/\lambda_{\max}$ at $\mu = 0$, $1.36/\lambda_{\max}$
+# at $\mu = 0.9$. Two formulas — let the experiment decide. The function below runs PyTorch's rule on
+# the bowl `H5` of section 2 for many (rate, momentum) pairs at once, one row per run:
+
+# %%
+def momentum_runs(hessian, x_start, lrs, momentums, steps, nesterov=False):
+    """SGD with momentum (PyTorch's rule) on f(x) = ½ xᵀHx; row k of the result is run k's end."""
+    lr, mu = np.asarray(lrs)[:, None], np.asarray(momentums)[:, None]
+    x = np.tile(x_start, (len(lr), 1))
+    b = np.zeros_like(x)
+    with np.errstate(over="ignore", invalid="ignore"):   # diverging runs overflow to inf/NaN
+        for _ in range(steps):
+            g = x @ hessian                              # ∇f = Hx for every run (H symmetric)
+            b = mu * b + g
+            x = x - lr * (g + mu * b if nesterov else b)
+    return x
+
+
+mus = np.array([0.0, 0.25, 0.5, 0.75, 0.9])
+lam_max5 = np.linalg.eigvalsh(H5)[-1]
+limits = {}
+for name, nesterov in (("heavy ball", False), ("Nesterov", True)):
+    lo, hi = np.full(len(mus), 0.001), np.full(len(mus), 10.0)
+    for _ in range(25):                                  # bisection, for all μ at once
+        mid = (lo + hi) / 2
+        ends = momentum_runs(H5, x5, mid, mus, steps=2000, nesterov=nesterov)
+        with np.errstate(over="ignore", invalid="ignore"):
+            converged = np.linalg.norm(ends, axis=1) < np.linalg.norm(x5)  # NaN: diverged
+        lo, hi = np.where(converged, mid, lo), np.where(converged, hi, mid)
+    limits[name] = (lo + hi) / 2 * lam_max5              # in units of 1/λ_max
+
+theory = {"heavy ball": lambda mu: 2 * (1 + mu), "Nesterov": lambda mu: 2 * (1 + mu) / (1 + 2 * mu)}
+print("largest stable η × λ_max     heavy ball            Nesterov")
+print("   μ                       measured  theory     measured  theory")
+for k, mu in enumerate(mus):
+    print(f"  {mu:4.2f}                      {limits['heavy ball'][k]:6.3f}  {theory['heavy ball'](mu):6.3f}"
+          f"      {limits['Nesterov'][k]:6.3f}  {theory['Nesterov'](mu):6.3f}")
+plotting.plot_momentum_limits(mus, limits, theory)
+plt.show()
+
+# %% [markdown]
+# Both formulas hold: the bisection lands on the heavy-ball line and on the Nesterov curve (within
+# the small finite-run gap of section 2). Two lessons:
+#
+# - **A higher limit is not a licence for larger steps.** Along a shallow direction the buffer
+#   piles up about $1/(1-\mu)$ gradients, so each step moves roughly $\eta/(1-\mu)$ times the
+#   gradient — ten times as far at $\mu = 0.9$. That is why, in practice, switching momentum on
+#   usually goes with a *smaller* $\eta$.
+# - The limit depends on the optimizer, not only on the loss: "$2/\lambda_{\max}$" is a property of
+#   plain gradient descent.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. The same four regimes on a network
 #
 # A network's loss is not a quadratic, but it behaves the same way. We train a small MLP
 # (64 → 32 → 10, ReLU) to recognise the 8×8 handwritten digits of scikit-learn's `load_digits`
 # (1,797 images), with mini-batches of 32, for 10 epochs, at learning rates spread over five
-# orders of magnitude. The training loop is the library's `fit` (section 4 shows it): forward,
+# orders of magnitude. The training loop is the library's `fit` (section 7 shows it): forward,
 # loss, backward, update, for every mini-batch.
 
 # %%
@@ -302,10 +421,184 @@ for lr in (0.3, 3.0):
     print(f"η = {lr}: {dead_fraction(models[lr], X_train):.0%} of the 32 hidden units are dead")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. The training loop, and divergence caught
+# ## 5. The curvature of the network's loss
+#
+# Section 2 promised that near a minimum a network's loss is locally a quadratic bowl, so its
+# sharpest direction limits $\eta$. Can we measure that sharpness, $\lambda_{\max}$ of the Hessian,
+# for our network? It has $P = 2{,}410$ weights and biases, so its Hessian has $P^2 \approx 5.8$
+# million entries — and for a network with a million weights, $10^{12}$. We never build it. Two ideas
+# make it cheap:
+#
+# **1. Hessian-vector products.** For any direction $v$ in weight space, $Hv$ is the derivative of
+# the gradient along $v$: $Hv = \frac{d}{dr}\nabla L(\theta + r v)\big|_{r=0}$. Pearlmutter (1994)
+# pushes this derivative, the "R-operator" $\mathcal R\{\cdot\} = \frac{d}{dr}(\cdot)\big|_{r=0}$,
+# through the forward and the backward pass, layer by layer, with the chain and product rules:
+# for a linear layer $z = aW + b$, $\mathcal R\{z\} = \mathcal R\{a\}W + aV_W + V_b$; for an
+# activation $h = \sigma(z)$, $\mathcal R\{h\} = \sigma'(z)\,\mathcal R\{z\}$; and backwards,
+# $\mathcal R\{a^\top\delta\} = \mathcal R\{a\}^\top\delta + a^\top\mathcal R\{\delta\}$, and so on.
+# The cost is about that of two backward passes, and the result is exact. (A simpler recipe,
+# $(\nabla L(\theta + \epsilon v) - \nabla L(\theta - \epsilon v))/2\epsilon$, also costs two
+# backward passes, but it fails for ReLU networks: when the tiny step moves a ReLU's input across 0,
+# the gradient jumps and the difference explodes. The library uses it only for layers without an
+# R-rule.)
+#
+# **2. Power iteration.** Write $v = \sum_i c_i q_i$ in the eigenvectors of $H$. Then
+# $H^k v = \sum_i c_i \lambda_i^k q_i$: the term with the largest $|\lambda_i|$ wins, and repeating
+# $v \leftarrow Hv/\lVert Hv\rVert$ turns $v$ towards its eigenvector, while $v^\top H v$ approaches
+# its eigenvalue. Each iteration is one Hessian-vector product.
+
+# %%
+course_lib.show_source(curvature.hessian_power_iteration)
+
+# %% [markdown]
+# We use full-batch gradient descent on 256 training images (so that "the loss" is one fixed
+# function, without mini-batch noise) and measure $\lambda_{\max}$ at initialisation. The estimate
+# settles within a few dozen iterations:
+
+# %%
+X_small, y_small = X_train[:256], y_train[:256]
+net0 = MLP([64, 32, 10], rng=rng)
+for iters in (2, 5, 10, 20, 50):
+    estimate = curvature.top_hessian_eigenvalue(net0, loss, X_small, y_small, iters=iters,
+                                                rng=np.random.default_rng(1))
+    print(f"{iters:3d} power iterations: λ_max ≈ {estimate:.4f}")
+lam0, v_top = curvature.hessian_power_iteration(net0, loss, X_small, y_small, iters=100)
+crit_net = 2 / lam0
+print(f"λ_max at initialisation = {lam0:.3f}, so 2/λ_max = {crit_net:.3f}")
+
+# %% [markdown]
+# Now train copies of this network with plain gradient descent at rates from half to two and a half
+# times $2/\lambda_{\max}$, 200 steps each, and count how often the loss goes *up* from one step to
+# the next. The loop is the four steps of every chapter (full batch, so no `fit`):
+
+# %%
+def train_full_batch(model, lr, steps, track_every=0, v=None):
+    """Gradient descent on (X_small, y_small); every `track_every` steps also measure λ_max.
+
+    Returns the loss of every step, and the steps and values of the sharpness measurements
+    (power iteration warm-started from the previous vector v: 4 iterations suffice).
+    """
+    optimizer = SGD(lr)
+    losses, tracked_steps, sharpness = [], [], []
+    for step in range(steps):
+        if track_every and step % track_every == 0:
+            lam, v = curvature.hessian_power_iteration(model, loss, X_small, y_small, iters=4, v0=v)
+            tracked_steps.append(step)
+            sharpness.append(lam)
+        losses.append(loss.forward(model.forward(X_small), y_small))   # forward
+        model.backward(loss.backward())                                 # backward
+        optimizer.step(model)                                           # update
+    return np.array(losses), tracked_steps, sharpness
+
+
+factors = [0.5, 0.75, 1.0, 1.5, 2.0, 2.5]
+for f in factors:
+    losses_f, _, _ = train_full_batch(copy.deepcopy(net0), f * crit_net, 200)
+    rises = int(np.sum(np.diff(losses_f) > 0))
+    print(f"η = {f:4.2f} × 2/λ_max = {f * crit_net:.3f}:  loss after 200 steps {losses_f[-1]:.3f},"
+          f"  it went up at {rises:3d} of 199 steps")
+
+lo, hi = 0.5, 1.5                       # bisection: the largest η whose loss falls at every step
+for _ in range(7):
+    mid = (lo + hi) / 2
+    losses_f, _, _ = train_full_batch(copy.deepcopy(net0), mid * crit_net, 200)
+    lo, hi = (mid, hi) if np.all(np.diff(losses_f) < 0) else (lo, mid)
+print(f"the loss falls at every one of 200 steps up to η ≈ {lo:.2f} × 2/λ_max = {lo * crit_net:.3f}")
+
+# %% [markdown]
+# The limit measured at the start marks where training stops **settling**: by bisection, the loss
+# falls at every one of the 200 steps up to $0.90 \times 2/\lambda_{\max}$, and at
+# $1.0\times$ it already goes up now and then (a little below the formula, because the sharpness
+# grows in the first steps, as we are about to see). But it is not where training fails: up to
+# $2\times$ the loss still ends low, although the quadratic theory says "diverges". Only at
+# $2.5\times$ is the run lost (loss 1.164 after 200 steps). The reason: a network is not a fixed
+# quadratic — its curvature changes as the weights move.
+#
+# **The sharpness during training.** Track $\lambda_{\max}$ every other step (four power
+# iterations each, warm-started from the previous vector) at three rates: well below, just below and
+# well above $2/\lambda_{\max}$ of the start:
+
+# %%
+tracked = {}
+for f in (0.4, 0.9, 1.5):
+    losses_f, steps_f, sharp_f = train_full_batch(copy.deepcopy(net0), f * crit_net, 200,
+                                                  track_every=2, v=v_top)
+    tracked[f * crit_net] = (losses_f, steps_f, sharp_f)
+    print(f"η = {f * crit_net:.3f} (2/η = {2 / (f * crit_net):.2f}): sharpness at the start "
+          f"{sharp_f[0]:.2f}, highest {max(sharp_f):.2f} (step {steps_f[int(np.argmax(sharp_f))]}),"
+          f" at the end {sharp_f[-1]:.2f}")
+axes = plotting.plot_sharpness(tracked)
+axes[0].set_title("full-batch gradient descent, 256 digits")
+axes[1].set_title("sharpness λ_max: dashed lines at 2/η")
+plt.show()
+
+# %% [markdown]
+# - At $\eta = 0.28$ ($2/\eta = 7.13$, far away) the sharpness climbs from 2.85 to 3.82 — Cohen et
+#   al. call this **progressive sharpening** — never gets near $2/\eta$, and the loss falls smoothly.
+# - At $\eta = 0.631$, just below the start's limit, the sharpness climbs past $2/\eta = 3.17$ to
+#   4.22 by step 12. At once the loss stops falling steadily: the steep direction has become unstable
+#   and the run zig-zags in it. The zig-zag throws the weights to where the surface is flatter:
+#   the sharpness falls back and stays just below $2/\eta$ for a few dozen steps, while the loss goes
+#   on falling, with a bump.
+# - At $\eta = 1.05$ (1.5 × the start's limit) the start is already unstable: for about 30 steps
+#   loss and sharpness jump around; then the run lands where $\lambda_{\max}$ is just below
+#   $2/\eta = 1.90$ and stays there for a while.
+#
+# Gradient descent *adapts the curvature to the learning rate*: the sharpness cannot stay above
+# $2/\eta$, and left alone it rises until it meets it. Cohen et al. ("Gradient descent on neural
+# networks typically occurs at the edge of stability", ICLR 2021) named this the **edge of
+# stability**. So $2/\lambda_{\max}$ at the start is not a wall for a network — but a rate far above
+# it throws the weights so far that they never recover (the ReLU units die, as in section 4).
+# Later, all three curves fall: as the cross-entropy loss approaches 0 the softmax saturates and the
+# whole surface flattens.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Saddle points: negative curvature
+#
+# A quadratic bowl curves up in every direction. A network's loss does not: at initialisation its
+# Hessian has **negative** eigenvalues too — directions in which the loss curves *down*, like a
+# horse's saddle (up along the horse, down towards the stirrups). Power iteration on
+# $H - \lambda_{\max} I$, whose eigenvalues $\lambda_i - \lambda_{\max}$ are all $\le 0$, finds the one
+# of largest magnitude, $\lambda_{\min} - \lambda_{\max}$ (`bottom_hessian_eigenvalue`):
+
+# %%
+lam_min0 = curvature.bottom_hessian_eigenvalue(net0, loss, X_small, y_small, iters=200, lam_max=lam0)
+trained = copy.deepcopy(net0)
+train_full_batch(trained, 0.5 * crit_net, 200)
+lam_max_t = curvature.top_hessian_eigenvalue(trained, loss, X_small, y_small, iters=100)
+lam_min_t = curvature.bottom_hessian_eigenvalue(trained, loss, X_small, y_small, iters=200,
+                                                lam_max=lam_max_t)
+print(f"at initialisation:      λ_min = {lam_min0:8.4f},  λ_max = {lam0:.3f}")
+print(f"after 200 steps of GD:  λ_min = {lam_min_t:8.4f},  λ_max = {lam_max_t:.3f}")
+
+# %% [markdown]
+# At initialisation the most negative eigenvalue is $-0.536$: the network starts at a saddle-like
+# point, curving down in some directions about a fifth as strongly as it curves up in the steepest.
+# After 200 steps of gradient descent the negative curvature has all but vanished: training has
+# moved into a bowl-shaped region. (Power iteration on the shifted matrix converges slowly when many
+# eigenvalues crowd near the bottom; more iterations can only make the value more negative.)
+#
+# The simplest saddle is $f(x, y) = x^2 - y^2$: the origin has gradient 0, but it is a minimum along
+# $x$ and a maximum along $y$. Gradient descent multiplies $x$ by $1 - 2\eta$ and $y$ by $1 + 2\eta$
+# per step: it slides down towards the saddle in $x$ and away from it in $y$ — slowly at first, if
+# $y$ starts tiny. Near the saddle the gradient almost vanishes, and the run seems stuck:
+
+# %%
+plotting.plot_saddle([[1.5, 0.3], [1.5, 0.01], [1.5, 1e-4]], lr=0.1, steps=60)
+plt.show()
+
+# %% [markdown]
+# The closer the start lies to the line $y = 0$, the longer the plateau: from $y = 10^{-4}$ it takes
+# about $\ln(10^4)/\ln(1.2) \approx 50$ steps just to get away. In a network, such plateaus look
+# like a loss that stalls and then suddenly drops again. Gradient descent does escape (any tiny
+# component along a negative-curvature direction grows by $1 + \eta|\lambda|$ per step, and
+# mini-batch noise supplies such components), but it can lose time on the way.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. The training loop, and divergence caught
 #
 # From now on (and in chapter 6) the four steps live in one function, `fit`. Before every step it
-# asks the **schedule** (section 5) for the learning rate; it checks the loss at every step and the
+# asks the **schedule** (section 8) for the learning rate; it checks the loss at every step and the
 # weights at the end of every epoch, and records everything in a `History`:
 
 # %%
@@ -321,7 +614,7 @@ fit(model, loss, SGD(100.0), X_train, y_train, epochs=5, batch_size=32, rng=rng)
 
 # %% [markdown]
 # The exception also carries the details, and the history up to the failure (that is how the
-# diverged curve in section 3 was drawn):
+# diverged curve in section 4 was drawn):
 
 # %%
 try:
@@ -332,7 +625,7 @@ except TrainingDiverged as err:
     print("losses up to the failure:", ", ".join(f"{v:.4g}" for v in err.history.step_loss))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Schedules: changing the rate during training
+# ## 8. Schedules: changing the rate during training
 #
 # One rate for the whole run is a compromise: early on, far from a minimum, large steps make fast
 # progress; late, near a minimum, the noise of mini-batch gradients keeps a large rate bouncing
@@ -380,7 +673,7 @@ ax.set_title(f"{total} steps = {epochs} epochs × {steps_per_epoch} mini-batches
 plt.show()
 
 # %% [markdown]
-# A peak rate of 1.5 is bold for this network: section 3 showed that 3 kills it. To compare the
+# A peak rate of 1.5 is bold for this network: section 4 showed that 3 kills it. To compare the
 # schedules fairly, every run starts from **the same initial weights** and sees **the same
 # mini-batches**; only the schedule differs. (`fit` sets `optimizer.lr = schedule(step)` before
 # every step.)
@@ -425,7 +718,77 @@ plt.show()
 # limit — which is where training is fastest.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. The LR range test: choosing a rate for a new problem
+# ## 9. Batch size and learning rate
+#
+# A mini-batch gradient $g_B$ is the mean of $B$ per-example gradients: an unbiased estimate of the
+# full gradient $g$ whose variance falls like $1/B$ (the variance of a mean of $B$ independent draws).
+# One step moves the weights by $\eta\, g_B$, so its random part has variance $\propto \eta^2/B$ —
+# and over a stretch of training of fixed length $\eta \times (\text{steps})$ the noise adds up to a
+# variance $\propto \eta/B$. That ratio, the "noise scale" of SGD, is what the batch size and the
+# learning rate share. First, the $1/B$, measured at initialisation on the training set:
+
+# %%
+noise_net = MLP([64, 32, 10], rng=rng)
+g_full = curvature.flat_gradient(noise_net, loss, X_train, y_train)
+for B in (8, 32, 128):
+    errors = [np.sum((curvature.flat_gradient(noise_net, loss, X_train[idx], y_train[idx]) - g_full) ** 2)
+              for idx in (rng.choice(len(X_train), size=B, replace=False) for _ in range(200))]
+    print(f"B = {B:3d}: mean |g_B − g|² = {np.mean(errors):.3f},  B × that = {B * np.mean(errors):.1f}")
+
+# %% [markdown]
+# The squared error of the mini-batch gradient falls like $1/B$: $B$ times it stays about constant.
+# (It is a little lower for $B = 128$ because the examples of a batch are drawn without
+# replacement from 1,297: the variance carries a factor $(N - B)/(N - 1)$, 0.90 for $B = 128$.)
+#
+# **The linear-scaling rule** (Goyal et al., 2017, "Accurate, large minibatch SGD"): when you
+# multiply the batch size by $k$, multiply the learning rate by $k$ too. Then $\eta/B$ — the noise
+# — stays the same, and an epoch, which now has $k$ times fewer steps, still covers the same
+# distance $\eta \times (\text{steps})$. Goyal et al. add a **warm-up**: the rate climbs linearly
+# over the first 5 epochs, because a fresh network cannot take the full large rate at once.
+#
+# We test it on the digits: $B = 16, 64, 256$ with $\eta = 0.1, 0.4, 1.6$ (proportional to $B$), 20
+# epochs each from the same initial weights and the same shuffles, with and without a 5-epoch
+# warm-up, and as a control $B = 256$ with the unscaled $\eta = 0.1$:
+
+# %%
+scale_init = MLP([64, 32, 10], rng=rng)
+scale_seed = int(rng.integers(2**31))
+setups = [(16, 0.1, False), (64, 0.4, False), (64, 0.4, True), (256, 1.6, False), (256, 1.6, True),
+          (256, 0.1, False)]
+loss_curves = {}
+for B, lr, warm in setups:
+    steps_per_epoch_B = math.ceil(len(X_train) / B)
+    schedule = schedules.warmup(schedules.constant(lr), 5 * steps_per_epoch_B) if warm else None
+    model = copy.deepcopy(scale_init)
+    history = fit(model, loss, SGD(lr), X_train, y_train, epochs=20, batch_size=B,
+                  rng=np.random.default_rng(scale_seed), schedule=schedule,
+                  validation=(X_val, y_val), progress=False)
+    label = f"B = {B}, η = {lr:g}" + (", warm-up" if warm else "")
+    loss_curves[label] = history.train_loss
+    print(f"{label:26s} {20 * steps_per_epoch_B:5d} steps: final training loss "
+          f"{history.train_loss[-1]:.2f}, validation accuracy {history.val_accuracy[-1]:.0%}")
+ax = plotting.plot_epoch_curves(loss_curves, ylabel="training loss", logy=True, legend_loc="outside")
+ax.set_title("linear scaling: η ∝ B, same number of epochs")
+plt.show()
+
+# %% [markdown]
+# - From $B = 16$ to $B = 64$ the rule works: with a four times larger rate the run reaches the same
+#   training loss, 0.07, in four times fewer steps (420 instead of 1,640) — the two curves lie on
+#   top of each other. (Their final validation accuracies differ more, 97% and 93%: the accuracy
+#   after a single epoch jumps by a few percent from epoch to epoch, as in section 10's figure.)
+#   Warm-up changes little here: $\eta = 0.4$ is safe from the start.
+# - At $B = 256$ the rule asks for $\eta = 1.6$: 2.3 times the limit $2/\lambda_{\max} = 0.70$ that
+#   section 5 measured at the start for this kind of network, and past the 2× up to which
+#   full-batch gradient descent still trained. The run dies at the chance level; with the warm-up
+#   it fares better but still fails. Not scaling ($\eta = 0.1$) is safe, but slow.
+#
+# So the linear-scaling rule holds only as long as the scaled rate stays below the curvature limit;
+# beyond that batch size, larger batches stop paying off (McCandlish et al., 2018, call it the
+# *critical batch size*). Goyal et al. trained a ResNet-50 on ImageNet with $B = 8{,}192$ before
+# that happened — a 1,297-image data set reaches it much sooner.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 10. The LR range test: choosing a rate for a new problem
 #
 # For a network we do not know $\lambda_{\max}$ of the Hessian. A cheap experiment stands in for it
 # (Leslie Smith's **LR range test**): train a throw-away copy of the model for a hundred or so
@@ -452,7 +815,7 @@ plt.show()
 
 # %% [markdown]
 # The chosen rate sits where the curve is steepest, safely below where it turns up. It agrees with
-# section 3, where 0.3 was good and 3 was too large. Now train a fresh model with it. With
+# section 4, where 0.3 was good and 3 was too large. Now train a fresh model with it. With
 # `progress=True` (the default) `fit` prints one line per epoch:
 
 # %%
@@ -474,7 +837,7 @@ plt.show()
 # measured with the weights at the end of the epoch.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. Try it: a slider for the learning rate
+# ## 11. Try it: a slider for the learning rate
 #
 # Move the slider (a logarithmic scale) and watch the path on the bowl of section 1 change from
 # creeping, to smooth, to zig-zag, to flying off once $\eta$ passes $2/\lambda_{\max} = 0.2$.
@@ -523,7 +886,19 @@ plt.show()
 #   $1 - \eta\lambda_i$ per step, so gradient descent converges iff $0 < \eta < 2/\lambda_{\max}$
 #   (`critical_learning_rate`). Runs at $0.99\times$ converge, at $1.01\times$ diverge, and a
 #   bisection on real runs measures the same boundary.
+# - With momentum $\mu$ the limit is $2(1+\mu)/\lambda_{\max}$ (heavy ball) and
+#   $2(1+\mu)/((1+2\mu)\lambda_{\max})$ (Nesterov) — derived from a two-term recurrence and measured.
 # - Near a minimum a network's loss is locally quadratic: the sharpest direction limits the rate.
+#   `curvature.hessian_vector_product` multiplies by the Hessian at the cost of two backward passes,
+#   and power iteration turns that into $\lambda_{\max}$ (`top_hessian_eigenvalue`) and the most
+#   negative eigenvalue (`bottom_hessian_eigenvalue`).
+# - On our digits network the loss falls at every step up to about $0.9 \times 2/\lambda_{\max}$
+#   (measured at the start), and training still works up to $2\times$: the sharpness is not fixed — it
+#   rises during training and, at larger rates, is pushed back to about $2/\eta$ (the **edge of
+#   stability**). At initialisation the Hessian also has negative eigenvalues: **saddle** directions,
+#   near which gradient descent slows down.
+# - Mini-batch noise grows like $\eta/B$: the linear-scaling rule (multiply $\eta$ by $k$ with the
+#   batch) keeps it fixed, and works as long as the scaled rate stays below the curvature limit.
 # - Schedules (`step_decay`, `exponential_decay`, `cosine_annealing`) lower the rate during
 #   training; `warmup` ramps it up first. At a bold peak rate, keeping the first few hundred steps
 #   moderate — by warming up or by decaying early — is what lets the network survive.
@@ -536,9 +911,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
-# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
-# copy those lines hold a placeholder), then run the cell: `check` tells you whether it passes or
-# gives a hint.
+# Write your answer in the exercise cell, then run it: `check` says whether it passes or gives a hint. In this copy each exercise cell already holds a reference solution — try the exercise yourself before you read it (`make student` writes copies with a placeholder in its place).
 
 # %% [markdown]
 # ### Exercise 5.1 — the critical rate of a Hessian
@@ -589,7 +962,8 @@ check("5.3", my_step_decay)
 # %% [markdown]
 # ### Exercise 5.4 — gradient descent in closed form
 # Section 2 showed $e_t = (I - \eta H)^t e_0$. Write `gd_closed_form(H, x0, lr, t)` returning $x_t$
-# (minimum at 0) **without a loop over steps**: diagonalise $H = Q\Lambda Q^\top$ with
+# (minimum at 0) **without a loop over steps** (no `for`/`while` over `t`, no recursion, no call to
+# `gradient_descent`; the check reads your code): diagonalise $H = Q\Lambda Q^\top$ with
 # `np.linalg.eigh`, scale each coordinate $Q^\top x_0$ by $(1 - \eta\lambda_i)^t$, and rotate back.
 
 # %%
@@ -603,9 +977,51 @@ def gd_closed_form(H, x0, lr, t):
 check("5.4", gd_closed_form)
 
 # %% [markdown]
-# **Going further (no check):** repeat the bisection of section 2 with 200 and with 20,000 steps
-# instead of 5,000. How does the measured critical rate move, and why? Then run an LR range test
-# with `momentum=0.9`: does the suggested rate go up or down?
+# ### Exercise 5.5 — the critical rate from Hessian-vector products
+# Section 5 never built the Hessian: it only multiplied by it. For a small model you *can* build it
+# from products. Write `critical_rate_from_hvp(hvp, n)`, where `hvp(v)` returns $Hv$ for one flat
+# vector `v` of length `n` (like `curvature.hessian_vector_product` with the model and data fixed).
+# Build $H$ column by column — column $j$ is $H e_j$ — with **exactly `n` calls** to `hvp`, and
+# return the critical rate $2/\lambda_{\max}$. Careful: away from a minimum $H$ may have negative
+# eigenvalues (section 6).
+
+# %%
+def critical_rate_from_hvp(hvp, n):
+    ### BEGIN SOLUTION
+    H = np.column_stack([hvp(e) for e in np.eye(n)])
+    return 2.0 / np.linalg.eigvalsh(H)[-1]
+    ### END SOLUTION
+
+
+check("5.5", critical_rate_from_hvp)
+
+# %% [markdown]
+# ### Exercise 5.6 — the momentum limit
+# Write `momentum_limit(lam_max, momentum, nesterov=False)` returning the largest stable learning
+# rate on a quadratic with top eigenvalue `lam_max` for PyTorch-style momentum (section 3) — heavy
+# ball, or Nesterov when `nesterov=True`. What is it for $\mu = 0.5$ and $\lambda_{\max} = 10$?
+
+# %%
+def momentum_limit(lam_max, momentum, nesterov=False):
+    ### BEGIN SOLUTION
+    if nesterov:
+        return 2 * (1 + momentum) / ((1 + 2 * momentum) * lam_max)
+    return 2 * (1 + momentum) / lam_max
+    ### END SOLUTION
+
+
+check("5.6", momentum_limit)
+
+# %% [markdown]
+# **Going further (no check):**
+# 1. Repeat the bisection of section 2 with 200 and with 20,000 steps instead of 5,000. How does the
+#    measured critical rate move, and why?
+# 2. Run an LR range test with `momentum=0.9`: does the suggested rate go up or down? Why, given
+#    that momentum's stability limit (section 3) is *higher*?
+# 3. Use `critical_rate_from_hvp` on `MLP([4, 5, 3], rng=rng)` with 20 random points and labels and
+#    compare with `2 / curvature.top_hessian_eigenvalue(...)`. When do the two disagree?
+# 4. Section 5's runs used the cross-entropy loss. Repeat the sharpness tracking with `MSELoss` on
+#    one-hot targets (Cohen et al.'s favourite): does the sharpness stay at $2/\eta$ longer?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary
@@ -631,6 +1047,16 @@ check("5.4", gd_closed_form)
 # | mini-batch | ミニバッチ | the examples used for one update |
 # | dead ReLU | 死んだ ReLU（dying ReLU） | a unit whose input is negative for every example, so its gradient is 0 |
 # | bisection | 二分法 | halving an interval that contains the answer, again and again |
+# | momentum | モーメンタム | keeping a fraction $\mu$ of the previous step (Momentum in ゼロから作るDeep Learning) |
+# | Nesterov momentum | ネステロフのモーメンタム（Nesterov の加速勾配法） | momentum that takes its gradient step "ahead" |
+# | Hessian-vector product | ヘッセ行列ベクトル積 | $Hv$, computed without building $H$ |
+# | power iteration | べき乗法 | repeat $v \leftarrow Hv/\lVert Hv\rVert$ to find the eigenvalue of largest magnitude |
+# | sharpness | 鋭さ（シャープネス） | $\lambda_{\max}$ of the loss's Hessian |
+# | edge of stability | 安定性の縁（edge of stability） | training where the sharpness hovers near $2/\eta$ |
+# | saddle point | 鞍点 | a point with zero gradient that curves up in some directions and down in others |
+# | batch size | バッチサイズ | the number of examples $B$ in a mini-batch |
+# | linear-scaling rule | 線形スケーリング則 | multiply the rate by $k$ when the batch grows by $k$ |
+# | initial value | 初期値 | the weights before training (initialisation) |
 #
 # **Next chapter:** [Chapter 6 — MNIST](06_mnist.ipynb): the four steps on real handwritten
 # digits, end to end.

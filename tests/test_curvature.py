@@ -298,3 +298,25 @@ def _bad_cases():
 def test_bad_inputs(name, call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ------------------------------------------------------------------ the chapter's figures (smoke)
+def test_curvature_figures_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_lib import plotting
+
+    mus = np.array([0.0, 0.5])
+    ax = plotting.plot_momentum_limits(mus, {"heavy ball": [2.0, 3.0]},
+                                       {"heavy ball": lambda m: 2 * (1 + m)})
+    assert len(ax.lines) == 2
+    axes = plotting.plot_sharpness({0.5: (np.linspace(2, 1, 10), [0, 5], [2.0, 3.5])})
+    assert len(axes) == 2
+    axes = plotting.plot_saddle([[1.5, 0.01]], lr=0.1, steps=30)
+    assert axes[1].get_yscale() == "log"
+    ax = plotting.plot_epoch_curves({"a": [1.0, 0.5], "b": [2.0, 1.0]}, logy=True, legend_loc="outside")
+    assert len(ax.lines) == 2
+    plt.close("all")
