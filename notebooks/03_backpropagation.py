@@ -715,7 +715,7 @@ print(f"VJP δ @ W.T:       no Jacobian stored, {vjp_work:.1e} multiply-adds "
       f"({jacobian_entries // vjp_work}× less: the zeros between the N blocks are never touched)")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **The softmax Jacobian.** The one layer of this chapter that is not elementwise: every
+# **The softmax Jacobian.** The one activation of this chapter that is not elementwise: every
 # probability of a row depends on every score of that row. From $p_i = e^{z_i}/\sum_k e^{z_k}$ the
 # quotient rule gives $\partial p_i/\partial z_j = p_i\,([i = j] - p_j)$, that is
 #
