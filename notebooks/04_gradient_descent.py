@@ -22,11 +22,14 @@
 # - batch, stochastic and mini-batch gradient descent: the same rule with cheaper, noisier
 #   gradients;
 # - momentum, and how it straightens the zig-zag;
+# - per-parameter learning rates — AdaGrad, RMSProp, Adam — what they fix and what they do not;
 # - that gradient descent on linear regression lands on the closed-form least-squares answer;
 # - how to write a training loop by hand — forward, loss, backward, update — and watch a
 #   classifier's decision boundary take shape.
 #
-# **What you need**: chapters 1–3 (loss functions, the chain rule, backpropagation).
+# **What you need**: chapters 1–3 (loss functions, the chain rule, backpropagation), and a little
+# linear algebra: the dot product, the **Hessian** (the matrix of second derivatives) and the
+# **eigenvalues and eigenvectors** of a symmetric matrix — section 2 recalls what it uses.
 #
 # **Recap — chapter 3.** Backpropagation gives us, in one backward pass, the gradient of the loss
 # with respect to every weight and bias of a network: each layer turns the error signal $\delta$
@@ -47,6 +50,8 @@ if "google.colab" in sys.modules:
 
 # %%
 # %matplotlib inline
+import copy
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_moons, make_regression
@@ -67,7 +72,49 @@ rng = course_lib.setup_notebook(seed=0)
 # steepest downhill direction, feel the slope again, repeat.
 #
 # For a loss $L(\theta)$ of parameters $\theta$, the steepest *uphill* direction is the gradient
-# $\nabla L(\theta)$ (chapter 2). So gradient descent is
+# $\nabla L(\theta)$. Why? Take a small step of length $s$ in the direction of a unit vector $u$
+# ($\lVert u\rVert = 1$). To first order the loss changes by $s\,\nabla L(\theta)\cdot u$, so the
+# slope in direction $u$ is $\nabla L\cdot u$, and by the Cauchy–Schwarz inequality
+#
+# $$
+# \nabla L\cdot u \;\le\; \lVert\nabla L\rVert\,\lVert u\rVert = \lVert\nabla L\rVert,
+# \quad\text{with equality exactly when } u \text{ points along } \nabla L .
+# $$
+#
+# So $\nabla L$ points steepest uphill, its length is that steepest slope, and $-\nabla L$ points
+# steepest downhill (slope $-\lVert\nabla L\rVert$). The directions with $\nabla L\cdot u = 0$ keep the
+# loss constant to first order: they run along the **contour line** through $\theta$ (the line of
+# equal loss), so the gradient is perpendicular to the contour lines. On the bowl
+# $f(x) = \tfrac12(x_1^2 + 4x_2^2)$:
+
+# %%
+f_demo, grad_demo = optim.quadratic(np.diag([1.0, 4.0]))
+phi = np.radians(np.arange(15, 360, 30))
+on_contour = np.column_stack([2 * np.cos(phi), np.sin(phi)])  # points where f = 2
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.25, 1]})
+plotting.plot_contours(f_demo, (-3, 3), (-2, 2), ax=axes[0], levels=[0.5, 2, 4.5, 8],
+                       minimum=[0, 0], title="The gradient is perpendicular to the contour lines")
+plotting.plot_gradient_arrows(grad_demo, on_contour, ax=axes[0], length=0.7,
+                              label="∇f: steepest uphill")
+axes[0].legend(loc="upper right", fontsize=9)
+point = on_contour[1]
+axes[0].plot(*point, "o", ms=13, mfc="none", mec="k", mew=1.5)  # the point of the right panel
+plotting.plot_directional_slopes(grad_demo(point), ax=axes[1])
+axes[1].set_title(f"Slope in every direction at ({point[0]:.2f}, {point[1]:.2f})")
+fig.tight_layout()
+plt.show()
+
+directions = np.radians(np.arange(3600) / 10)  # 3600 unit vectors, 0.1 degree apart
+slopes = np.column_stack([np.cos(directions), np.sin(directions)]) @ grad_demo(point)
+tangent = np.array([-2 * np.sin(phi[1]), np.cos(phi[1])])  # along the contour line at the point
+print(f"steepest slope over 3600 directions: {slopes.max():.4f} at {np.degrees(directions[slopes.argmax()]):.1f}°;"
+      f"  |∇f| = {np.linalg.norm(grad_demo(point)):.4f}, pointing at "
+      f"{np.degrees(np.arctan2(*grad_demo(point)[::-1])):.1f}°")
+print(f"∇f · (tangent of the contour line) = {abs(grad_demo(point) @ tangent):.3f}")
+
+# %% [markdown]
+# The largest slope over all directions is $\lVert\nabla f\rVert$, found exactly in the gradient's
+# direction, and the gradient has no component along the contour line. So gradient descent is
 #
 # $$
 # \theta_{t+1} = \theta_t - \eta\, \nabla L(\theta_t),
@@ -151,7 +198,7 @@ plt.show()
 #
 # With two parameters the loss is a surface over the plane. We draw it like a hiking map, with
 # **contour lines** joining points of equal loss. The gradient is always perpendicular to the
-# contour lines, so a gradient step crosses them at right angles.
+# contour lines (section 1), so a gradient step crosses them at right angles.
 #
 # The simplest surface is a quadratic bowl
 #
@@ -159,9 +206,17 @@ plt.show()
 # f(x) = \tfrac12\, x^\top A\, x, \qquad \nabla f(x) = A x,
 # $$
 #
-# with a symmetric positive-definite matrix $A$ (its Hessian). Take $A$ diagonal,
-# $A = \mathrm{diag}(\lambda_1, \lambda_2)$ — for any symmetric $A$ we can rotate the axes to
-# its eigenvectors to get this form. The update $x_{t+1} = x_t - \eta A x_t$ then splits into two
+# with a symmetric positive-definite matrix $A$. Two facts from linear algebra, recalled:
+# - The **Hessian** of $f$ is the matrix of its second derivatives,
+#   $H_{ij} = \partial^2 f/\partial x_i\,\partial x_j$ — the curvature, as the gradient is the slope.
+#   For this quadratic $H = A$ at every point.
+# - A symmetric matrix has real **eigenvalues** $\lambda_i$ and orthonormal **eigenvectors** $u_i$,
+#   $A u_i = \lambda_i u_i$. Along $u_i$ the bowl is the parabola $\tfrac12\lambda_i s^2$: $\lambda_i$ is
+#   its curvature in that direction. *Positive definite* means every $\lambda_i > 0$ — the bowl
+#   curves upwards in every direction, and its minimum is the origin.
+#
+# Take $A$ diagonal, $A = \mathrm{diag}(\lambda_1, \lambda_2)$ — for any symmetric $A$ we can rotate
+# the axes to its eigenvectors to get this form. The update $x_{t+1} = x_t - \eta A x_t$ then splits into two
 # independent 1-D problems:
 #
 # $$
@@ -219,7 +274,7 @@ plt.show()
 # falls by a factor of 9 per step) but $0.905$ for the narrow one. On the right the loss curves
 # are straight lines on the log scale — **linear convergence** — and their slopes are set by
 # $\kappa$ alone. Real networks have loss surfaces with condition numbers in the thousands or more,
-# which is why plain gradient descent can be slow and why the tricks of section 5 exist.
+# which is why plain gradient descent can be slow and why the tricks of sections 5 and 6 exist.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. A curved valley: Rosenbrock's function
@@ -254,11 +309,15 @@ fig.tight_layout()
 plt.show()
 for t in [10, 100, 1000, 5000]:
     print(f"step {t:>4}: (x, y) = ({rosen_path[t, 0]:.3f}, {rosen_path[t, 1]:.3f})   f = {rosen_loss[t]:.2e}")
+side = np.sign(rosen_path[:, 1] - rosen_path[:, 0] ** 2)  # +1 above the valley floor y = x², -1 below
+print(f"steps that end on the other side of the valley floor y = x² than the step before: "
+      f"{(np.flatnonzero(side[1:] != side[:-1]) + 1).tolist()}")
 
 # %% [markdown]
-# The first steps fall steeply into the valley (the very first one even overshoots across it and
-# bounces back); then the walk along the nearly flat,
-# curving floor takes thousands of steps. Across the valley the surface is very steep, along it
+# The first steps fall steeply into the valley and zig-zag across it: each of the first seven
+# steps ends on the other side of the valley floor $y = x^2$ than the one before, like the narrow
+# bowl of section 2. Then the path settles on one side (it crosses once more, at step 509, as it
+# passes $x \approx 0$, where the floor turns upwards), and the walk along the nearly flat, curving floor takes thousands of steps. Across the valley the surface is very steep, along it
 # very flat — a huge *local* condition number. A larger $\eta$ does not help: it overshoots
 # across the valley and bounces from wall to wall (try $\eta = 0.003$: after 5000 steps $f$ is
 # still about 0.3, hundreds of times worse).
@@ -289,10 +348,23 @@ for t in [10, 100, 1000, 5000]:
 #
 # A mini-batch gradient $g_B = \frac1B\sum_{n\in \mathcal{B}}\nabla\ell_n$ over a random set
 # $\mathcal{B}$ of $B$ examples is an *unbiased* estimate of $\nabla L$: on average over the random
-# draw it equals $\nabla L$ (and since an epoch uses every example once, the average of the
-# $N/B$ batch gradients of an epoch is exactly $\nabla L$). Its error is an average of $B$
-# per-example errors, so its variance is about $1/B$ of a single example's and its typical size
-# shrinks like $1/\sqrt{B}$. In practice "SGD" usually means the mini-batch version. The library
+# draw it equals $\nabla L$. An epoch uses every example once, so at a *fixed* $\theta$ the plain
+# average of an epoch's batch gradients is exactly $\nabla L$ — but only when $B$ divides $N$:
+# otherwise the last, smaller batch gets a full batch's weight. (During training $\theta$ moves
+# after every batch, so there it holds only approximately.)
+#
+# How noisy is $g_B$? Its error $g_B - \nabla L$ is the average of $B$ per-example errors
+# $\nabla\ell_n - \nabla L$, whose mean square over the data set we call
+# $\sigma^2 = \frac1N\sum_n \lVert\nabla\ell_n - \nabla L\rVert^2$. For $B$ examples drawn independently
+# the mean squared error would be $\sigma^2/B$. Drawn *without repetition* from $N$ examples, as
+# `iterate_minibatches` does, it is a little smaller:
+#
+# $$
+# \mathbb{E}\,\lVert g_B - \nabla L\rVert^2 = \frac{\sigma^2}{B}\cdot\frac{N - B}{N - 1},
+# $$
+#
+# the **finite-population correction** of sampling theory (at $B = N$ the error is zero, as it must
+# be). So the root-mean-square (RMS) error shrinks like $1/\sqrt{B}$. In practice "SGD" usually means the mini-batch version. The library
 # cuts the data into shuffled mini-batches, one epoch per call: `iterate_minibatches` checks its
 # arguments at once (so a mistake is reported where you made it), draws one random permutation,
 # and hands over to a small generator that slices it into batches.
@@ -324,25 +396,47 @@ print(f"X: {X_reg.shape}, y: {y_reg.shape}, least-squares weights w* = {np.round
 
 # %% [markdown]
 # First the noise itself. At $w = 0$ we compare the exact gradient with mini-batch estimates of
-# it, collected over 50 epochs:
+# it — about 3,200 of them for each batch size — and their RMS error with the formula:
 
 # %%
 w0 = np.zeros(2)
+N = len(X_reg)
 _, full_grad = loss_and_grad(w0, X_reg, y_reg)
-print(f"exact gradient at w = 0: {np.round(full_grad, 3)}")
+per_example = np.array([loss_and_grad(w0, X_reg[n:n + 1], y_reg[n:n + 1])[1] for n in range(N)])
+sigma = np.sqrt(np.mean(np.sum((per_example - full_grad) ** 2, axis=1)))
+print(f"exact gradient at w = 0: {np.round(full_grad, 3)};  σ of single examples = {sigma:.3f}")
+print("  B   mean of the estimates   RMS error   σ/√B·√((N−B)/(N−1))   σ/√B (no correction)")
 for batch_size in [1, 4, 16, 64]:
-    estimates = [loss_and_grad(w0, Xb, yb)[1]
-                 for _ in range(50)
-                 for Xb, yb in optim.iterate_minibatches(X_reg, y_reg, batch_size, rng=rng)]
-    estimates = np.array(estimates)
-    spread = np.linalg.norm(estimates - full_grad, axis=1).mean()
-    print(f"B = {batch_size:>2}: mean of the estimates {np.round(estimates.mean(axis=0), 3)}   "
-          f"typical error |g_B - grad L| = {spread:.3f}")
+    epochs_needed = max(1, 3200 * batch_size // N)  # about 3,200 mini-batches for every B
+    estimates = np.array([loss_and_grad(w0, Xb, yb)[1]
+                          for _ in range(epochs_needed)
+                          for Xb, yb in optim.iterate_minibatches(X_reg, y_reg, batch_size, rng=rng)])
+    rms = np.sqrt(np.mean(np.sum((estimates - full_grad) ** 2, axis=1)))
+    predicted = sigma / np.sqrt(batch_size) * np.sqrt((N - batch_size) / (N - 1))
+    print(f"{batch_size:>3}   {np.array2string(estimates.mean(axis=0), precision=3):<22}"
+          f"  {rms:9.3f}   {predicted:19.3f}   {sigma / np.sqrt(batch_size):20.3f}")
+
+# One epoch at the fixed w = 0: is the plain mean of its batch gradients the exact gradient?
+for batch_size in [16, 100]:
+    batches = list(optim.iterate_minibatches(X_reg, y_reg, batch_size, rng=rng))
+    grads = np.array([loss_and_grad(w0, Xb, yb)[1] for Xb, yb in batches])
+    sizes = np.array([len(yb) for _, yb in batches])
+    plain = grads.mean(axis=0)
+    weighted = sizes @ grads / N  # each batch weighted by its size
+    print(f"B = {batch_size:>3}: batches of sizes {sizes.tolist()[-3:]} (last three);  "
+          f"|plain mean - grad L| = {np.linalg.norm(plain - full_grad):.3f},  "
+          f"|size-weighted mean - grad L| = {np.linalg.norm(weighted - full_grad):.3f}")
 
 # %% [markdown]
-# The estimates average to the exact gradient (unbiased) whatever $B$ is, and quadrupling $B$
-# roughly halves their error ($1/\sqrt{B}$; a bit better than that for $B = 64$: batches drawn
-# without repetition from only 256 examples, a quarter of them at a time, vary less).
+# The estimates average to the exact gradient (unbiased) whatever $B$ is, and their RMS error
+# follows $\sigma/\sqrt{B}\cdot\sqrt{(N-B)/(N-1)}$ to within 2% — the rest is the chance of 3,200
+# random draws (for $B = 1$ every epoch visits each example once, so the match is exact).
+# Quadrupling $B$ halves the error, and a little more than halves it as $B$ approaches $N$:
+# without the correction, $\sigma/\sqrt{B}$ is 17% too large at $B = 64$, where each batch is a
+# quarter of the data. The last two lines show the epoch average at a fixed $w$: with $B = 16$,
+# which divides $N = 256$, the plain mean of the 16 batch gradients is the exact gradient; with
+# $B = 100$ the batches hold 100, 100 and 56 examples, the plain mean is off by 0.024, and
+# weighting each batch by its size repairs it.
 #
 # Now train with each method from $w = 0$ for the same number of epochs — the same number of
 # per-example gradient evaluations — and record the full training loss after every update:
@@ -371,6 +465,9 @@ for name, (path, loss_history) in runs.items():
     last_epoch = loss_history[-updates_per_epoch:]
     print(f"{name:<20} {len(path) - 1:>4} updates   loss during the last epoch: "
           f"{last_epoch.min():.4f} to {last_epoch.max():.4f}   (least squares: {best_loss:.4f})")
+print("\ntraining loss after update t:" + "".join(f"{t:>8}" for t in range(1, 9)))
+for name, (path, loss_history) in runs.items():
+    print(f"{name:<29}" + "".join(f"{value:8.3f}" for value in loss_history[1:9]))
 
 # %%
 # The MSE of a linear model is a quadratic bowl in w: mean((Xw - y)^2) = ½ wᵀAw - bᵀw + mean(y²)
@@ -408,8 +505,12 @@ plt.show()
 # - **left**: batch GD (blue) walks smoothly straight down the bowl, but after 10 epochs it has
 #   made only 10 steps and is still on its way. SGD (red) stumbles about, each step following
 #   one example's opinion, and keeps jittering around the minimum (the star);
-# - **middle**, per update: the exact gradient gives the best step, so batch GD loses the least
-#   per update — but each of its updates costs 256 gradient evaluations;
+# - **middle**, per update: batch GD follows the exact gradient. From the same point, a noisy
+#   step does worse *on average*: for this quadratic loss its expected loss is higher by exactly
+#   $\tfrac{\eta^2}{2}\,\mathbb{E}[e^\top H e]$, with $e = g_B - \nabla L$ the gradient's error and $H$ the
+#   Hessian. But not at every update — a lucky batch can point closer to the minimum: in the
+#   printed losses the mini-batch run is lower than batch GD after update 2, and the stochastic
+#   run after updates 4 and 8. And each batch update costs 256 gradient evaluations;
 # - **right**, per epoch (equal work): SGD makes 256 updates in the time batch GD makes one, so
 #   it is far ahead early on. With a constant learning rate it then hovers above the minimum
 #   (dotted line) at a noise floor. Mini-batches (green) are the compromise: nearly as fast per
@@ -442,10 +543,13 @@ plt.show()
 # remembered step at once. With $\mu = 0$ this is plain gradient descent. The library's `SGD`
 # (momentum, optional Nesterov momentum and weight decay, with PyTorch's rules and defaults) works on anything that has
 # dicts `params` and `grads` with the same keys — a network, a single layer, or the tiny "model"
-# below — and updates the parameters in place:
+# below — and updates the parameters in place. All the optimizers of this chapter share one
+# `step`, which hands every parameter array, its gradient and its saved state to the
+# optimizer's own update rule `_update`:
 
 # %%
-course_lib.show_source(optim.SGD)
+course_lib.show_source(optim.SGD.step)
+course_lib.show_source(optim.SGD._update)
 
 
 # %%
@@ -505,7 +609,9 @@ for name, path in runs_momentum.items():
 # A hand check of the update with $\eta = 0.1$, $\mu = 0.9$, starting at $\theta = 1$ with
 # gradients $2$ and then $-1$: $b_1 = 2$, $\theta_1 = 1 - 0.1\cdot 2 = 0.8$;
 # $b_2 = 0.9\cdot 2 + (-1) = 0.8$, $\theta_2 = 0.8 - 0.1\cdot 0.8 = 0.72$ — the second gradient
-# points the other way, but the buffer still carries the parameter forward.
+# points the other way, but the buffer still carries the parameter forward. (`optim.SGD` also
+# offers `nesterov=True`, Nesterov's variant, which steps with $\nabla L + \mu b$ — a look at
+# where the momentum is about to carry the parameters; chapter 5 compares the two.)
 
 # %%
 hand = Point([1.0])
@@ -517,7 +623,120 @@ for g in [2.0, -1.0]:
           f"theta {hand.params['x'][0]:.4f}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Gradient descent finds the least-squares solution
+# ## 6. A learning rate per parameter: AdaGrad, RMSProp, Adam
+#
+# Momentum fights the zig-zag by averaging steps. A second idea goes after its cause: one learning
+# rate shared by all parameters. In the valley $f = \tfrac12(x_1^2 + 20x_2^2)$ the gradient is
+# $(x_1, 20x_2)$: at the same distance from the minimum, $x_2$'s slope is 20 times $x_1$'s, so a
+# step size that is safe for $x_2$ is 20 times too timid for $x_1$. We do not know the curvature
+# of a network's loss, but we do see its gradients — so give **every parameter its own step
+# size**, small where gradients have been large and large where they have been small. All the
+# operations below are element-wise: each parameter (each entry of every $W$ and $b$) keeps its
+# own running statistics.
+#
+# - **AdaGrad** (Duchi, Hazan & Singer, 2011) divides by the root of the *sum* of all squared
+#   gradients so far: $s \leftarrow s + g^2$, $\theta \leftarrow \theta - \eta\, g/(\sqrt{s} + \varepsilon)$.
+#   The first step is $\eta\,\mathrm{sign}(g)$ in every coordinate, whatever the gradient's size.
+#   But $s$ only grows, so the steps keep shrinking (like $1/\sqrt{t}$ for steady gradients).
+# - **RMSProp** (Hinton, 2012) uses a moving *average* instead,
+#   $v \leftarrow \alpha v + (1-\alpha) g^2$ with $\alpha = 0.99$: the scale follows recent gradients
+#   and the steps do not die out. ($v$ starts at 0, so the first step is
+#   $\eta\, g/\sqrt{0.01\,g^2} = 10\,\eta$ per coordinate.)
+# - **Adam** (Kingma & Ba, 2015) combines both ideas: momentum on the gradient, $m \leftarrow
+#   \beta_1 m + (1-\beta_1) g$, and RMSProp's scale, $v \leftarrow \beta_2 v + (1-\beta_2) g^2$
+#   ($\beta_1 = 0.9$, $\beta_2 = 0.999$). Both averages start at 0, so early on they are too small by
+#   the factors $1-\beta_1^t$ and $1-\beta_2^t$ (after one step $m = 0.1\,g$). **Bias correction**
+#   divides them out, $\hat m = m/(1-\beta_1^t)$, $\hat v = v/(1-\beta_2^t)$, and the step is
+#   $\theta \leftarrow \theta - \eta\,\hat m/(\sqrt{\hat v} + \varepsilon)$: about $\eta$ per coordinate at first.
+#
+# $\varepsilon$ (1e-10 for AdaGrad, 1e-8 for the others) only guards against dividing by zero. The
+# library follows the update rules and defaults PyTorch documents for `torch.optim.Adagrad`,
+# `RMSprop` and `Adam`; here are the three rules:
+
+# %%
+course_lib.show_source(optim.AdaGrad._update)
+course_lib.show_source(optim.RMSProp._update)
+course_lib.show_source(optim.Adam._update)
+
+# %% [markdown]
+# Back in the narrow valley, each with a learning rate that makes its first step move every
+# coordinate by about 1 ($\eta = 1$ for AdaGrad and Adam, $\eta = 0.1$ for RMSProp), next to the two
+# runs of section 5. Adam runs twice: with its default $\beta_1 = 0.9$, and with $\beta_1 = 0.7$, the
+# momentum section 5 used. The last column repeats every run on the *same* valley turned by 45°.
+
+# %%
+def rotated(A, degrees):
+    """The same bowl turned by `degrees`: R A Rᵀ, with R the rotation matrix."""
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    R = np.array([[c, -s], [s, c]])
+    return R @ A @ R.T
+
+
+def make_optimizers():
+    """Fresh optimizers (each keeps per-parameter state, so every run needs its own)."""
+    return {"plain GD, η = 0.095": optim.SGD(lr=0.095),
+            "momentum μ = 0.7, η = 0.03": optim.SGD(lr=0.03, momentum=0.7),
+            "AdaGrad, η = 1": optim.AdaGrad(lr=1.0),
+            "RMSProp, η = 0.1": optim.RMSProp(lr=0.1),
+            "Adam, η = 1": optim.Adam(lr=1.0),
+            "Adam, η = 1, β1 = 0.7": optim.Adam(lr=1.0, betas=(0.7, 0.999))}
+
+
+f_turned, grad_turned = optim.quadratic(rotated(A_narrow, 45))
+runs_adaptive = {name: run_sgd(grad_narrow, x_start, opt, steps)
+                 for name, opt in make_optimizers().items()}
+runs_turned = {name: run_sgd(grad_turned, x_start, opt, steps)
+               for name, opt in make_optimizers().items()}
+adaptive_colors = ["tab:red", "tab:blue", "tab:orange", "tab:green", "tab:purple", "0.2"]
+
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.3), gridspec_kw={"width_ratios": [1.4, 1]})
+plotting.plot_contours(f_narrow, (-5, 1.5), (-2.5, 2.5), ax=axes[0],
+                       levels=np.geomspace(0.05, 60, 12), minimum=[0, 0],
+                       title=f"Per-parameter step sizes in the narrow valley, {steps} steps")
+for (name, path), color in list(zip(runs_adaptive.items(), adaptive_colors))[2:]:
+    wide = name.startswith("AdaGrad")  # drawn wide and pale: RMSProp's path runs on top of it
+    plotting.plot_trajectory(path, ax=axes[0], label=name, color=color, ms=0 if wide else 2.5,
+                             lw=6 if wide else 1.2, alpha=0.45 if wide else 0.9)
+axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
+plotting.plot_descent_losses({name: f_narrow(path) for name, path in runs_adaptive.items()},
+                             ax=axes[1], xlabel="step t", ylabel="f(x_t)", title="Loss per step",
+                             colors=adaptive_colors)
+axes[1].legend(fontsize=8)
+plt.show()
+
+print(f"{'':<27}{'first step':>15}{'first step':>13}{'f after':>10}{'f after 60, valley':>20}")
+print(f"{'':<27}{'(Δx1, Δx2)':>15}{'with f<1e-3':>13}{'60 steps':>10}{'turned by 45°':>20}")
+for name, path in runs_adaptive.items():
+    below = np.flatnonzero(f_narrow(path) < 1e-3)
+    first_below = str(below[0]) if below.size else "never"
+    dx = path[1] - path[0]
+    print(f"{name:<27}{f'({dx[0]:+.2f}, {dx[1]:+.2f})':>15}{first_below:>13}"
+          f"{f_narrow(path[-1]):>10.1e}{f_turned(runs_turned[name][-1]):>20.1e}")
+
+
+# %% [markdown]
+# Read the first-step column first. Plain GD moves $x_2$ nearly nine times as far as $x_1$ ($-3.80$ against
+# $+0.43$) and overshoots across the valley; the three adaptive methods move both coordinates by
+# exactly 1 — dividing by the size of each coordinate's own gradient has undone the factor of 20.
+# AdaGrad and RMSProp then run down the valley without a zig-zag (their paths almost coincide;
+# AdaGrad's is the wide pale line under RMSProp's) and reach $f < 10^{-3}$ after 33 and 31 steps,
+# like momentum, instead of 53. Adam with its default $\beta_1 = 0.9$ never gets there in 60 steps:
+# its momentum carries it past the minimum again and again, and it circles it ($f = 7.7\cdot10^{-3}$
+# after 60 steps). In this noiseless bowl 0.9 is too much momentum — for SGD too (try it in
+# section 5). With $\beta_1 = 0.7$, Adam is the fastest of all: 28 steps, $f = 1.0\cdot10^{-9}$ after 60.
+#
+# The last column is the catch. Turn the same valley by 45° and its steep and shallow directions
+# no longer line up with the coordinates $x_1, x_2$, so a scale per coordinate cannot see them:
+# AdaGrad and RMSProp end far behind plain GD (0.49 and 0.40 against $6.9\cdot10^{-4}$). Plain GD
+# and momentum treat every direction alike, so turning the valley changes them only through
+# where the start point falls ($1.9\cdot10^{-4} \to 6.9\cdot10^{-4}$ and $3.1\cdot10^{-8} \to
+# 2.1\cdot10^{-8}$). Per-parameter step sizes repair badly *scaled parameters*, not every kind of
+# ill-conditioning. Networks have both kinds — and gradients whose sizes differ by orders of
+# magnitude between layers and weights, which is where Adam, momentum plus a scale per parameter,
+# earns its place as a common first choice. Section 8 tries it on a network.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Gradient descent finds the least-squares solution
 #
 # For linear regression we do not actually need gradient descent. Write the bias as one more
 # weight: $X_1$ is $X$ with a column of ones appended, $\theta = (w, b)$, and $\hat y = X_1\theta$.
@@ -598,7 +817,7 @@ print(f"mini-batch SGD (B = 25, 30 epochs): max |theta - theta_lstsq| = "
 # time — the schedules of chapter 5.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. Training a classifier by hand
+# ## 8. Training a classifier by hand
 #
 # Everything comes together on a small two-class problem: scikit-learn's `make_moons`, two
 # interleaved half-circles that no straight line can separate. The model is a multi-layer
@@ -650,12 +869,61 @@ plotting.plot_decision_boundary_steps(xx, yy, snapshots, X_train, y_train, ncols
 plt.show()
 
 # %% [markdown]
-# At step 0 the randomly initialised network calls almost the whole plane red (class 1): 50 %
-# accuracy, no boundary through the data at all. Three updates later a boundary has appeared and
-# splits the moons roughly; by step 25 it is a bent line, and over the next few hundred steps it
-# wraps around the tips of the moons. Every change you see was made by the four-line loop above:
+# At step 0 the randomly initialised network has no opinion yet: its two scores are nearly equal
+# everywhere (pale shading, probabilities close to 0.5), so the 0.5 line wanders through the plane
+# along the kinks of its ReLU pieces, and 60 % of the training points land on the right side by
+# chance. Three updates later one boundary splits the moons roughly (81 %); by step 25 it is a
+# bent line, and over the next few hundred steps it wraps around the tips of the moons (97 %).
+# Every change you see was made by the four-line loop above:
 # forward, loss, backward, update. The shading is the predicted probability of class 1 (red),
 # and the black line is where it crosses 0.5.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Which optimizer?
+#
+# The loop does not care which optimizer performs step 4. Here the same network — the same
+# initial weights, the same mini-batches in the same order — trains four times: with plain SGD,
+# with momentum (as above), and with Adam at $\eta = 0.01$ and at its default $\eta = 0.001$. Note that
+# Adam's $\eta$ is not comparable to SGD's: it is roughly the length of each parameter's step,
+# whatever the size of the gradient, where SGD's step is $\eta$ *times* the gradient.
+
+# %%
+def train_moons(optimizer, epochs=60, seed=1):
+    """Train a copy of `initial_model` on the moons; return the training loss after each epoch."""
+    net = copy.deepcopy(initial_model)
+    batch_rng = np.random.default_rng(seed)  # the same mini-batches for every optimizer
+    history = []
+    for epoch in range(epochs):
+        for X_batch, y_batch in optim.iterate_minibatches(X_train, y_train, 32, rng=batch_rng):
+            loss_fn.forward(net.forward(X_batch), y_batch)
+            net.backward(loss_fn.backward())
+            optimizer.step(net)
+        history.append(loss_fn.forward(net.forward(X_train), y_train))
+    return np.array(history)
+
+
+initial_model = MLP([2, 16, 16, 2], activation="relu", rng=rng)
+moons_runs = {"SGD, η = 0.1": train_moons(optim.SGD(lr=0.1)),
+              "SGD + momentum 0.9, η = 0.1": train_moons(optim.SGD(lr=0.1, momentum=0.9)),
+              "Adam, η = 0.01": train_moons(optim.Adam(lr=0.01)),
+              "Adam, η = 0.001 (default)": train_moons(optim.Adam())}
+epochs_axis = np.arange(1, 61)
+fig, ax = plt.subplots(figsize=(7, 4))
+plotting.plot_descent_losses({name: (epochs_axis, h) for name, h in moons_runs.items()}, ax=ax,
+                             xlabel="epoch", ylabel="training loss (log scale)",
+                             title="The same network, four optimizers",
+                             colors=["tab:red", "tab:blue", "tab:purple", "plum"])
+plt.show()
+print(f"{'training loss after epoch':<30}" + "".join(f"{e:>7}" for e in (1, 5, 10, 20, 60)))
+for name, h in moons_runs.items():
+    print(f"{name:<30}" + "".join(f"{h[e - 1]:7.3f}" for e in (1, 5, 10, 20, 60)))
+
+# %% [markdown]
+# Momentum and Adam at $\eta = 0.01$ end at 0.076 and 0.062 after 60 epochs, against 0.103 for plain
+# SGD. Momentum gets low first but noisily — its curve jumps about (0.095 after epoch 10, 0.112
+# after epoch 20) — while Adam's falls smoothly. At its default $\eta = 0.001$ Adam moves each
+# weight by only about 0.001 per step, far too little for this problem: 0.262 after 60 epochs. A
+# default learning rate is a starting point, not a guarantee; chapter 5 is about choosing it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -667,15 +935,19 @@ plt.show()
 #   number $\kappa = \lambda_{\max}/\lambda_{\min}$ sets the speed, $(\kappa-1)/(\kappa+1)$ per step at
 #   best. Ill-conditioned problems zig-zag across narrow valleys and crawl along them
 #   (Rosenbrock's curved valley too).
-# - The gradient of an average loss can be estimated from a random mini-batch: unbiased, with
-#   noise $\propto 1/\sqrt{B}$. Batch GD makes the best steps, SGD the cheapest; mini-batches are
-#   the practical compromise. With a constant $\eta$, SGD hovers at a noise floor.
-# - Momentum $v \leftarrow \mu v - \eta g,\ \theta \leftarrow \theta + v$ accumulates consistent
+# - The gradient of an average loss can be estimated from a random mini-batch: unbiased, with an
+#   RMS error $\sigma/\sqrt{B}\cdot\sqrt{(N-B)/(N-1)}$ when drawn without repetition. Batch GD's steps
+#   are exact (the best on average per update, though not at every update), SGD's the cheapest;
+#   mini-batches are the practical compromise. With a constant $\eta$, SGD hovers at a noise floor.
+# - Momentum $b \leftarrow \mu b + g,\ \theta \leftarrow \theta - \eta b$ accumulates consistent
 #   gradients and cancels oscillating ones, straightening the zig-zag.
+# - AdaGrad, RMSProp and Adam give every parameter its own step size, dividing by a running size
+#   of its gradients; Adam adds momentum and bias correction. They undo badly scaled parameters
+#   (a valley along the axes), not a valley turned away from them.
 # - On linear regression, gradient descent reaches the closed-form least-squares solution (here
 #   to better than $10^{-8}$).
-# - Training a network is a loop: forward, loss, backward, update — with `SGD.step` doing the
-#   update for every parameter.
+# - Training a network is a loop: forward, loss, backward, update — with an optimizer's `step`
+#   (`SGD`, `Adam`, …) doing the update for every parameter.
 #
 # **Next:** chapter 5 studies the one number we have been choosing by hand — the learning rate:
 # when it is too small, too large, exactly when gradient descent diverges, and how to change it
@@ -684,9 +956,9 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
-# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
-# copy those lines hold a placeholder), then run the cell: `check` tells you whether it passes or
-# gives a hint.
+# Write your answer in the exercise cell, then run it: `check` says whether it passes or gives a
+# hint. In this copy each exercise cell already holds a reference solution — try the exercise
+# yourself before you read it (`make student` writes copies with a placeholder in its place).
 #
 # ### Exercise 4.1 — one gradient-descent step
 # Write `gd_step(p, g, lr)` returning the parameters after one gradient-descent step, for
@@ -750,9 +1022,35 @@ def least_squares(X, y):
 check("4.4", least_squares)
 
 # %% [markdown]
-# **Going further (no check):** in section 7, replace `optim.SGD(lr=0.1, momentum=0.9)` by plain
-# `optim.SGD(lr=0.1)`. How many more epochs does the classifier need to reach the same training
-# loss? And what happens to the 2-D paths of section 5 with `momentum=0.95`?
+# ### Exercise 4.5 — one Adam step by hand
+# Write `adam_step(p, m, v, g, t, lr, beta1, beta2, eps)` returning the triple
+# `(p_new, m_new, v_new)` after Adam's update number `t` (counting from 1) of parameters `p` with
+# gradient `g`, where `m` and `v` are the two moving averages after step `t - 1` (zeros before the
+# first step). Include the bias correction, and add `eps` after the square root, as in section 6.
+# Write it from the formulas: do not use `optim.Adam`.
+
+# %%
+def adam_step(p, m, v, g, t, lr, beta1, beta2, eps):
+    ### BEGIN SOLUTION
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g**2
+    m_hat = m_new / (1 - beta1**t)
+    v_hat = v_new / (1 - beta2**t)
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+    ### END SOLUTION
+
+
+check("4.5", adam_step)
+
+# %% [markdown]
+# **Going further (no check):**
+# 1. In section 8, plain SGD ends 60 epochs at a higher training loss than SGD with momentum.
+#    How many epochs does it need to get as low (`train_moons(optim.SGD(lr=0.1), epochs=...)`)?
+#    And what happens to the 2-D paths of section 5 with `momentum=0.95`?
+# 2. In section 6, RMSProp's first step is $10\eta$ per coordinate but Adam's is $\eta$. Which line
+#    of `Adam._update` makes the difference? What would RMSProp's first step be with `alpha=0.9`?
+# 3. Section 6 turned the valley by 45°. For which angle would AdaGrad and RMSProp do as well as on
+#    the original valley, and why? Check with `rotated(A_narrow, 90)`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary
@@ -767,6 +1065,10 @@ check("4.4", least_squares)
 # | local minimum / global minimum | 局所最小値 / 大域的最小値 | lowest point nearby / lowest point overall |
 # | Hessian | ヘッセ行列 | the matrix of second derivatives; $A$ for a quadratic |
 # | eigenvalue | 固有値 | the curvature $\lambda_i$ along one principal direction |
+# | eigenvector | 固有ベクトル | a direction $u_i$ with $Au_i = \lambda_i u_i$: a principal axis of the bowl |
+# | positive definite | 正定値 | every eigenvalue $> 0$: the bowl curves upwards in every direction |
+# | Cauchy–Schwarz inequality | コーシー・シュワルツの不等式 | $a\cdot u \le \lVert a\rVert\lVert u\rVert$, equality when $u \parallel a$ |
+# | directional derivative | 方向微分 | the slope $\nabla L\cdot u$ in the direction of a unit vector $u$ |
 # | condition number | 条件数 | $\kappa = \lambda_{\max}/\lambda_{\min}$: how elongated the valley is |
 # | convergence | 収束 | the parameters settling at a minimum |
 # | linear convergence | 線形収束 | the error shrinks by a constant factor per step: a straight line on a log scale |
@@ -776,8 +1078,13 @@ check("4.4", least_squares)
 # | mini-batch | ミニバッチ | a small random subset of the training data |
 # | unbiased estimate | 不偏推定量 | a random estimate whose average is the exact value (here: $g_B$ of $\nabla L$) |
 # | batch size | バッチサイズ | the number $B$ of examples per mini-batch |
+# | root mean square (RMS) | 二乗平均平方根 | $\sqrt{\text{mean of the squares}}$: the typical size of an error |
+# | finite-population correction | 有限母集団修正 | the factor $(N-B)/(N-1)$ for sampling without repetition |
 # | epoch | エポック | one pass over the whole training set |
 # | momentum | モーメンタム（慣性項） | a buffer that accumulates past gradients and keeps the parameters moving |
+# | Nesterov momentum | ネステロフのモーメンタム | momentum that steps with $\nabla L + \mu b$, looking ahead |
+# | adaptive learning rate | 適応的学習率 | a step size per parameter, set from its own past gradients (AdaGrad, RMSProp, Adam) |
+# | bias correction | バイアス補正 | Adam's division by $1-\beta^t$, undoing the zero start of its averages |
 # | least squares | 最小二乗法 | minimising the sum of squared errors |
 # | closed-form solution | 閉形式解（解析解） | an answer given by a formula, without iterating |
 # | normal equations | 正規方程式 | $X^\top X\theta = X^\top y$, the least-squares condition |

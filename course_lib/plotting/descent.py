@@ -11,6 +11,8 @@ __all__ = [
     "plot_descent_1d",
     "plot_contours",
     "plot_trajectory",
+    "plot_gradient_arrows",
+    "plot_directional_slopes",
     "plot_descent_losses",
     "decision_grid",
     "plot_decision_boundary_steps",
@@ -105,6 +107,68 @@ def plot_trajectory(trajectory, ax=None, label=None, color="tab:red", marker="o"
             label=label, scalex=not keep, scaley=not keep, zorder=3)
     ax.plot(path[0, 0], path[0, 1], "s", color=color, ms=8, scalex=not keep, scaley=not keep,
             zorder=4)
+    return ax
+
+
+def plot_gradient_arrows(grad, points, ax=None, length=0.6, color="tab:red", label=None):
+    """Arrows along the gradient at ``points``, all ``length`` long, on top of a contour map.
+
+    Drawn in data units (``angles="xy"``), so on :func:`plot_contours`'s equal-aspect axes an
+    arrow that is perpendicular to a contour line also looks perpendicular.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(points)`` for points of shape ``(n, 2)`` returns shape ``(n, 2)``.
+    points : array_like, shape (n, 2)
+        Where to draw the arrows (their tails).
+    length : float
+        Length of every arrow in data units (only the direction of the gradient is shown).
+    """
+    ax = _axes(ax)
+    pts = np.asarray(points, dtype=float)
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {pts.shape}")
+    g = np.asarray(grad(pts), dtype=float)
+    u = length * g / np.linalg.norm(g, axis=1, keepdims=True)
+    ax.quiver(pts[:, 0], pts[:, 1], u[:, 0], u[:, 1], angles="xy", scale_units="xy", scale=1,
+              color=color, width=0.006, zorder=4, label=label)
+    ax.plot(pts[:, 0], pts[:, 1], "o", color=color, ms=4, zorder=5)
+    return ax
+
+
+def plot_directional_slopes(gradient, ax=None, num=361):
+    """The slope ``∇f·u`` of a function in every direction ``u = (cos φ, sin φ)`` at one point.
+
+    A cosine of amplitude ``‖∇f‖``: largest (``+‖∇f‖``) where ``u`` points along the gradient,
+    zero along the contour line, smallest (``−‖∇f‖``) straight downhill (Cauchy–Schwarz).
+
+    Parameters
+    ----------
+    gradient : array_like, shape (2,)
+        The gradient at the point.
+    """
+    ax = _axes(ax, (6, 4))
+    g = np.asarray(gradient, dtype=float)
+    if g.shape != (2,):
+        raise ValueError(f"gradient must have shape (2,), got {g.shape}")
+    phi = np.linspace(-180.0, 180.0, num)
+    u = np.stack([np.cos(np.radians(phi)), np.sin(np.radians(phi))], axis=1)
+    norm, angle = np.linalg.norm(g), np.degrees(np.arctan2(g[1], g[0]))
+    ax.plot(phi, u @ g, color="0.2", lw=2, label=r"slope $\nabla f\cdot u$")
+    ax.axhline(norm, color="tab:red", ls="--", lw=1, label=r"$\pm\Vert\nabla f\Vert$")
+    ax.axhline(-norm, color="tab:red", ls="--", lw=1)
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.axvline(angle, color="tab:red", lw=1)
+    ax.annotate("along ∇f: steepest up", (angle, norm), xytext=(6, -16),
+                textcoords="offset points", color="tab:red", fontsize=9)
+    down = angle - 180 if angle > 0 else angle + 180
+    ax.axvline(down, color="tab:blue", lw=1)
+    ax.annotate("along −∇f: steepest down", (down, -norm), xytext=(6, 6),
+                textcoords="offset points", color="tab:blue", fontsize=9)
+    ax.set(xlim=(-180, 180), xticks=np.arange(-180, 181, 90),
+           xlabel="direction φ of the unit vector u (degrees)", ylabel="slope in direction u")
+    ax.legend(loc="upper left", fontsize=9)
     return ax
 
 
