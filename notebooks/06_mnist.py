@@ -22,8 +22,12 @@
 #   prediction moving after a single update;
 # - training a multi-layer perceptron (MLP) with mini-batch SGD, momentum and a cosine schedule,
 #   and reading its loss and accuracy curves;
-# - judging a classifier: held-out accuracy, the confusion matrix, its most confident mistakes,
-#   and what its first layer has learned;
+# - working as practitioners do: a *validation* split carved from the training images to watch
+#   and tune, and the *test* images used once, at the very end;
+# - recognising overfitting on the curves and fighting it with early stopping and weight decay;
+# - what centring the pixels does to the curvature, and so to the usable learning rate;
+# - judging a classifier: the confusion matrix, its most confident mistakes, and what its first
+#   layer has learned;
 # - how our from-scratch network compares with scikit-learn's `MLPClassifier`, and where to go
 #   after this course.
 #
@@ -50,6 +54,7 @@ if "google.colab" in sys.modules:
 
 # %%
 # %matplotlib inline
+import copy
 import math
 import time
 import warnings
@@ -58,10 +63,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
+from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 import course_lib
-from course_lib import datasets, losses, plotting, schedules, training
+from course_lib import curvature, datasets, losses, optim, plotting, schedules, training
 from course_lib.exercises import check
 from course_lib.gradcheck import numerical_derivative
 from course_lib.layers import SoftmaxCrossEntropy
@@ -80,8 +86,8 @@ rng = course_lib.setup_notebook(seed=0)
 # `~/.cache/course_lib/mnist`. To use another folder, call `datasets.load_mnist("full",
 # data_dir="path/to/folder")` in the loading cell below. With the full data every cell still works,
 # but training takes about 15 times longer (well under a minute on a laptop), the printed numbers
-# change, and the remarks about "4,000 images" no longer apply. For the full data there is also a
-# faster, tuned command-line run: `make mnist` (section 10).
+# change, and the remarks about "3,500 images" no longer apply. For the full data there is also a
+# faster, tuned command-line run: `make mnist` (section 12).
 
 # %% tags=["parameters"]
 KIND = "subset"  # or "full" for all 60,000 + 10,000 images
@@ -106,17 +112,41 @@ KIND = "subset"  # or "full" for all 60,000 + 10,000 images
 course_lib.show_source(datasets._load_subset)
 
 # %%
-(X_train_raw, y_train), (X_test_raw, y_test) = datasets.load_mnist(KIND)
-print(f"training images: {X_train_raw.shape}, dtype {X_train_raw.dtype}")
-print(f"training labels: {y_train.shape}, dtype {y_train.dtype}")
+(X_all_raw, y_all), (X_test_raw, y_test) = datasets.load_mnist(KIND)
+print(f"training images: {X_all_raw.shape}, dtype {X_all_raw.dtype}")
+print(f"training labels: {y_all.shape}, dtype {y_all.dtype}")
 print(f"test images:     {X_test_raw.shape}")
-print(f"first ten labels: {y_train[:10].tolist()}")
+print(f"first ten labels: {y_all[:10].tolist()}")
 
-# %% [markdown]
-# The **test** images are kept aside: the network never trains on them, so its accuracy there
-# estimates how it will do on digits it has never seen. (A careful project also splits off a
-# *validation* set from the training data to choose settings such as the learning rate; here we
-# fixed the settings beforehand and simply watch the test set.)
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Training, validation and test data
+#
+# A network is judged on images it has never seen. But while we work we look at held-out
+# results all the time — to choose the learning rate, the width, the number of epochs, when to
+# stop. Every such choice fits the settings a little to the images we looked at, so their
+# accuracy ends up *optimistic*. Practitioners therefore keep **three** sets:
+#
+# | set | used for | how often |
+# |---|---|---|
+# | **training** data | computing gradients: the weights are fitted to it | every step |
+# | **validation** data | watching training, comparing settings, early stopping | every epoch, as often as we like |
+# | **test** data | one final, honest estimate for new digits | **once**, at the very end |
+#
+# The validation set is carved out of the training images, here one eighth of them: 500 images,
+# drawn with scikit-learn's `train_test_split`. `stratify=y_all` keeps the share of every digit
+# the same in both parts (50 of each digit); `random_state` fixes the draw. Sorting the indices
+# keeps the images in their original order. The 1,000 test images stay untouched until the last
+# section.
+
+# %%
+train_idx, val_idx = train_test_split(np.arange(len(y_all)), test_size=1 / 8, stratify=y_all,
+                                      random_state=0)
+train_idx, val_idx = np.sort(train_idx), np.sort(val_idx)
+X_train_raw, y_train = X_all_raw[train_idx], y_all[train_idx]
+X_val_raw, y_val = X_all_raw[val_idx], y_all[val_idx]
+print(f"training:   {len(y_train):,} images, per digit {np.bincount(y_train).tolist()}")
+print(f"validation: {len(y_val):,} images, per digit {np.bincount(y_val).tolist()}")
+print(f"test:       {len(y_test):,} images, kept aside until the end")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Looking at the digits
@@ -139,10 +169,11 @@ plt.show()
 
 # %% [markdown]
 # **Class balance.** If one digit were much more frequent, a network could score well by
-# favouring it, and accuracy would flatter it. Here every digit has the same share:
+# favouring it, and accuracy would flatter it. Here every digit has the same share (the stratified
+# split kept it so):
 
 # %%
-plotting.plot_class_balance(y_train, y_test, names=["training", "test"])
+plotting.plot_class_balance(y_train, y_val, names=["training", "validation"])
 plt.title("images per digit")
 plt.show()
 counts = np.bincount(y_train, minlength=10)
@@ -188,27 +219,92 @@ course_lib.show_source(datasets.normalize)
 
 # %%
 X_train = datasets.normalize(X_train_raw, dtype=np.float64)
+X_val = datasets.normalize(X_val_raw, dtype=np.float64)
 X_test = datasets.normalize(X_test_raw, dtype=np.float64)
 print(f"after normalising: values from {X_train.min():.1f} to {X_train.max():.1f}, "
       f"mean {X_train.mean():.4f}, dtype {X_train.dtype}")
 
-sample = X_train_raw[:2000].astype(np.float64)
-lam_raw = np.linalg.eigvalsh(sample.T @ sample / len(sample))[-1]
-lam_norm = np.linalg.eigvalsh((sample / 255).T @ (sample / 255) / len(sample))[-1]
+raw = X_train_raw.astype(np.float64)
+lam_raw = np.linalg.eigvalsh(raw.T @ raw / len(raw))[-1]
+eig_norm = np.linalg.eigvalsh(X_train.T @ X_train / len(X_train))  # ascending order
+lam_norm = eig_norm[-1]
 print(f"largest eigenvalue of XᵀX/N: raw pixels {lam_raw:,.0f}, normalised {lam_norm:.2f}")
 print(f"ratio {lam_raw / lam_norm:,.0f} (= 255² = {255**2:,}): the critical learning rate "
       f"2/λ_max drops from {2 / lam_norm:.3f} to {2 / lam_raw:.1e}")
 
 # %% [markdown]
-# Read these rates as a *scale*, not as an exact limit for our network (section 5 trains with
-# 0.1): softmax cross-entropy multiplies this curvature by the matrix $\mathrm{diag}(p) - pp^\top$,
-# whose eigenvalues are at most ½, and a hidden layer and momentum change it again. What carries
-# over exactly is the factor 65,025 between raw and normalised pixels — the difference between a
-# learning rate of about 0.1 and one of about $10^{-6}$.
+# Read these rates as a *scale*, not as an exact limit for our network (section 5 measures the
+# network's own curvature): softmax cross-entropy multiplies this curvature by the matrix
+# $\mathrm{diag}(p) - pp^\top$, whose eigenvalues are at most ½, and a hidden layer and momentum
+# change it again. What carries over exactly is the factor 65,025 between raw and normalised
+# pixels — the difference between a learning rate of about 0.1 and one of about $10^{-6}$.
 #
 # We keep the `uint8` originals (`X_train_raw`) for pictures and train on the normalised
 # `float64` copies. (Float32 would halve memory and double speed — `make mnist` uses it — but
 # float64 keeps this notebook's printed digits identical on every machine.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Centring: subtract the mean image
+#
+# Dividing by 255 fixed the *scale*. There is a second, subtler problem: every pixel is $\geq 0$,
+# so all images point roughly the same way — towards the average image. Along that one direction
+# the inputs are large *for every image*, and that direction dominates $X^\top X/N$: most of its
+# largest eigenvalue is $\lVert\bar x\rVert^2$, the squared length of the mean image $\bar x$.
+# **Centring** subtracts the mean image (computed on the training images only — the validation and
+# test images are shifted by the same $\bar x$), $x \leftarrow x - \bar x$, so that every pixel
+# averages 0. Then $X^\top X/N$ is the covariance matrix of the pixels, and its largest eigenvalue
+# is the variance along the most varying direction (the first principal component):
+
+# %%
+mean_image = X_train.mean(axis=0)
+X_train_centred = X_train - mean_image
+eig_centred = np.linalg.eigvalsh(X_train_centred.T @ X_train_centred / len(X_train))
+lam_centred = eig_centred[-1]
+top_vector = np.linalg.eigh(X_train.T @ X_train / len(X_train))[1][:, -1]
+cosine = abs(top_vector @ mean_image) / np.linalg.norm(mean_image)
+print(f"squared length of the mean image ‖x̄‖²: {mean_image @ mean_image:.2f}; "
+      f"top eigenvector vs mean image: cosine {cosine:.3f}")
+print(f"λ_max of XᵀX/N: x/255 {lam_norm:.2f}, centred {lam_centred:.2f} "
+      f"({lam_norm / lam_centred:.1f} times smaller)")
+print(f"critical rate 2/λ_max: x/255 {2 / lam_norm:.3f}, centred {2 / lam_centred:.3f}")
+
+plotting.plot_eigenvalue_spectra({"x/255": eig_norm, "x/255 − mean image": eig_centred}, k=50,
+                                 title="the 50 largest eigenvalues of XᵀX/N")
+plt.show()
+
+# %% [markdown]
+# Only the top eigenvalue changes much: it *was* the mean-image direction (cosine close to 1), and
+# centring removes that direction's offset, while the rest of the spectrum — the directions in
+# which digits differ — stays nearly the same. The critical learning rate grows by the same
+# factor. Chapter 5's theory says exactly what to expect for a linear least-squares model, whose
+# Hessian *is* $X^\top X/N$: gradient descent with a rate between the two limits diverges on the
+# uncentred pixels and converges on the centred ones. We fit a linear score "is this a 0?" both
+# ways, with chapter 4's `optim.quadratic` and `optim.gradient_descent`:
+
+# %%
+is_zero = (y_train == 0).astype(np.float64)  # target: 1 for images of 0, else 0
+lr_demo, steps_demo = 0.1, 40
+curves_demo = {}
+for name, A in [("x/255", X_train), ("x/255 − mean image", X_train_centred)]:
+    H, b = A.T @ A / len(A), A.T @ is_zero / len(A)  # loss ½‖Aw − t‖²/N = ½wᵀHw − bᵀw + const
+    _, grad = optim.quadratic(H, b)
+    trajectory = optim.gradient_descent(grad, np.zeros(A.shape[1]), lr=lr_demo, steps=steps_demo)
+    with np.errstate(over="ignore", invalid="ignore"):  # the uncentred run overflows on purpose
+        curves_demo[name] = [float(np.mean((A @ w - is_zero) ** 2) / 2) for w in trajectory]
+    print(f"{name:20} 2/λ_max = {2 / np.linalg.eigvalsh(H)[-1]:.3f}   loss after {steps_demo} steps "
+          f"{curves_demo[name][-1]:.3g}")
+ax = plotting.plot_descent_losses(curves_demo, title=f"least squares, gradient descent, η = {lr_demo}")
+ax.set_ylim(1e-2, 1e1)  # the uncentred run leaves the plot upwards
+plt.show()
+
+# %% [markdown]
+# With $\eta = 0.1$ between the two limits, the uncentred fit blows up (its loss grows by a factor
+# $|1 - \eta\lambda_{\max}|^2$ per step along the top eigenvector) and the centred one converges.
+# For our network the effect is milder — the hidden layer has biases, and the softmax shrinks the
+# curvature — and section 5's learning rate is safe without centring, so we keep plain $x/255$
+# there. Standardising the inputs (centring, and dividing by the standard deviation where it is
+# not 0) is nevertheless the usual first step for any new data set; `MLPClassifier`'s
+# documentation recommends it too.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The four steps on ONE image
@@ -390,7 +486,7 @@ print(f"(only {np.sum(y_train == t[0]):,} of the training images really are a {t
 
 # %% [markdown]
 # The loss on this one image keeps falling, but the network learns the wrong lesson: "whatever
-# you see, say 6". After ten steps it calls more than 3,000 of the 4,000 training images a 6. A
+# you see, say 6". After ten steps it calls more than 2,800 of the 3,500 training images a 6. A
 # step that helps one image can hurt all the others. That is why real training (chapter 4)
 # averages the gradient over a **mini-batch** of $B$ images, so that every step pulls towards the
 # right digits of all of them at once, and takes many small steps, visiting the whole training set
@@ -403,18 +499,40 @@ print(f"(only {np.sum(y_train == t[0]):,} of the training images really are a {t
 # shuffles the $N$ training images into mini-batches of $B = 64$ (chapter 4), and for every
 # mini-batch it asks the schedule for the learning rate, then does the four steps: `model.forward`,
 # `loss.forward`, `model.backward(loss.backward())`, `optimizer.step(model)`. The optimizer is SGD
-# with momentum 0.9 (chapter 4); the schedule is cosine annealing (chapter 5), which takes the
-# learning rate from 0.1 down to 0 over the whole run. Why start at 0.1? With momentum 0.9,
-# gradients that keep pointing the same way add up to steps $1/(1 - 0.9) = 10$ times larger
-# (chapter 4), so this is roughly like a plain-SGD rate of 1 — between the "good" 0.3 and the
-# "too large" 3 that chapter 5 found for a similar network on 8×8 digits; the cosine schedule
-# then lowers it as training goes on. After every epoch `fit` evaluates the held-out test images
-# and prints a line, so you can watch it learn. A fresh network:
+# with momentum $\mu = 0.9$ (chapter 4); the schedule is cosine annealing (chapter 5), which takes
+# the learning rate from 0.1 down to 0 over the whole run.
+#
+# **Why is 0.1 safe?** Momentum does two different things (chapter 4). Along a direction where
+# the gradient keeps pointing the same way, the steps add up to $1/(1-\mu) = 10$ times a plain
+# step: faster progress on gentle slopes. But it does *not* make a rate 10 times larger safe. On a
+# quadratic with curvature $\lambda$, heavy-ball momentum is stable exactly when
+# $\eta\lambda < 2(1+\mu)$ (Polyak, 1964) — the limit $2/\lambda_{\max}$ of chapter 5 grows by the
+# factor $1 + \mu = 1.9$, not 10. Measured against section 3's linear-model curvature
+# $\lambda_{\max} \approx 38$, the momentum limit $2 \cdot 1.9/38 \approx 0.099$ would sit just
+# *below* 0.1. The curvature that matters, though, is our network's: the largest eigenvalue of the
+# Hessian of its loss, which chapter 5's `curvature.top_hessian_eigenvalue` finds by power
+# iteration (10 Hessian-vector products, on 1,000 training images to keep it quick):
 
 # %%
 model = MLP([784, 128, 10], rng=rng)
-W1_start = model.layers[0].params["W"].copy()  # kept to see what training changed (section 8)
-epochs, batch_size, lr = 15, 64, 0.1
+W1_start = model.layers[0].params["W"].copy()  # kept to see what training changed (section 9)
+epochs, batch_size, lr, momentum = 15, 64, 0.1, 0.9
+sharpness_start = curvature.top_hessian_eigenvalue(model, SoftmaxCrossEntropy(), X_train[:1000],
+                                                   y_train[:1000], iters=10, rng=rng)
+print(f"sharpness λ_max of the fresh network's loss: {sharpness_start:.2f}")
+print(f"largest stable rate: plain GD 2/λ_max = {2 / sharpness_start:.2f}, "
+      f"with momentum {momentum} 2(1+μ)/λ_max = {2 * (1 + momentum) / sharpness_start:.2f}")
+
+# %% [markdown]
+# The fresh network's loss, with a sharpness of about 8, is several times flatter than the
+# linear model's $X^\top X/N$ (the softmax factor of at most ½ and the ReLU layer both shrink it),
+# so 0.1 lies well inside both limits, 0.24 without and 0.46 with momentum. (Were it not, we would
+# start at chapter 5's "edge of stability": the loss bounces while training pushes the sharpness
+# down until the steps fit — or it diverges.) We measure the sharpness again after training. After every epoch `fit` evaluates the
+# **validation** images and prints a line, so you can watch it learn (the test images stay
+# unseen):
+
+# %%
 steps_per_epoch = math.ceil(len(X_train) / batch_size)  # the last batch of an epoch is smaller
 total_steps = epochs * steps_per_epoch
 schedule = schedules.cosine_annealing(lr, total_steps=total_steps)
@@ -422,10 +540,13 @@ print(f"N = {len(X_train):,} images, B = {batch_size}: {steps_per_epoch} updates
       f"{total_steps:,} in {epochs} epochs")
 
 start = time.perf_counter()
-history = training.fit(model, SoftmaxCrossEntropy(), SGD(lr, momentum=0.9), X_train, y_train,
-                       epochs=epochs, batch_size=batch_size, rng=rng, schedule=schedule,
-                       validation=(X_test, y_test))
+history = training.fit(model, SoftmaxCrossEntropy(), SGD(lr, momentum=momentum), X_train,
+                       y_train, epochs=epochs, batch_size=batch_size, rng=rng, schedule=schedule,
+                       validation=(X_val, y_val))
 seconds_ours = time.perf_counter() - start
+sharpness_end = curvature.top_hessian_eigenvalue(model, SoftmaxCrossEntropy(), X_train[:1000],
+                                                 y_train[:1000], iters=10, rng=rng)
+print(f"sharpness λ_max after training: {sharpness_end:.2f} (at the start: {sharpness_start:.2f})")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Loss and accuracy curves
@@ -436,39 +557,150 @@ axes[0].set_title("loss per epoch")
 axes[1].set_title("accuracy per epoch")
 axes[1].set_ylim(0.75, 1.01)
 for ax, where in zip(axes, ["upper right", "lower right"]):
-    ax.legend(["training images", "held-out test images"], loc=where)
+    ax.legend(["training images", "validation images"], loc=where)
     ax.set_xticks(range(1, epochs + 1, 2))
 plt.show()
 
 # %%
-accuracy = training.evaluate(model, X_test, y_test)
-print(f"final training accuracy:  {history.train_accuracy[-1]:.1%}")
-print(f"final held-out accuracy:  {accuracy:.1%}  "
-      f"({round(accuracy * len(y_test)):,} of {len(y_test):,} test images)")
+accuracy = training.evaluate(model, X_val, y_val)
+print(f"final training accuracy:    {history.train_accuracy[-1]:.1%}")
+print(f"final validation accuracy:  {accuracy:.1%}  "
+      f"({round(accuracy * len(y_val)):,} of {len(y_val):,} validation images)")
+print(f"lowest validation loss in epoch {history.best_epoch} of {epochs}")
 
 # %% [markdown]
 # Reading the curves: the training loss keeps falling towards zero and the training accuracy
-# approaches 100 %, while the held-out loss flattens after a few epochs and the held-out accuracy
-# stalls several points lower. (In epoch 1 the training loss lies *above* the held-out one: `fit`
-# averages each mini-batch's loss as the batch is seen, while the network is still improving,
-# whereas the held-out loss is measured once, at the end of the epoch.) The network has started to
-# memorise its 4,000 training images — **overfitting**. With only 400 examples per digit that gap is
-# expected; more data (the full 60,000 images), data augmentation (section 10) or regularisation
-# close it.
+# approaches 100 %, while the validation loss flattens after a few epochs and the validation
+# accuracy stalls several points lower. (In epoch 1 the training loss lies *above* the validation
+# one: `fit` averages each mini-batch's loss as the batch is seen, while the network is still
+# improving, whereas the validation loss is measured once, at the end of the epoch.) The network
+# has started to memorise its 3,500 training images. The cosine schedule's shrinking steps keep
+# the damage small here; the next section provokes it on purpose. Note also the sharpness: it fell
+# from about 8 to about 0.4 during training, so the largest safe rate only grew as we went.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6. Which digits get confused? The confusion matrix
+# ## 6. Overfitting, and two remedies
 #
-# One accuracy number hides *which* mistakes are made. The **confusion matrix** $C$ counts, for
-# every true digit $i$ (row) and predicted digit $j$ (column), how many test images of $i$ were
-# classified as $j$. The diagonal holds the correct answers; everything else is a mistake.
+# **Overfitting** means fitting the training data much better than new data: the network learns
+# the particular training images — their quirks and noise — instead of what makes a digit a digit.
+# It shows on the curves as a *gap*: the training loss keeps falling while the validation loss
+# stops falling and turns back up. To see it clearly we make it easy to overfit: a wide network
+# (256 hidden units, 203,530 parameters) trained on only 500 of the training images (50 of each
+# digit, again a stratified draw) for 30 epochs, at a constant rate:
 
 # %%
-predicted = model.predict(X_test)
-C = confusion_matrix(y_test, predicted)
+X_small, _, y_small, _ = train_test_split(X_train, y_train, train_size=500, stratify=y_train,
+                                          random_state=0)
+wide_start = MLP([784, 256, 10], rng=rng)  # one initial network, copied for every run below
+batch_seed = int(rng.integers(2**31))      # ... and one order of mini-batches for all runs
+
+
+def train_wide(weight_decay=0.0, early_stopping=None):
+    """Train a copy of wide_start on the 500 images; the same start and batches every time."""
+    net = copy.deepcopy(wide_start)
+    run = training.fit(net, SoftmaxCrossEntropy(),
+                       SGD(0.05, momentum=0.9, weight_decay=weight_decay), X_small, y_small,
+                       epochs=30, batch_size=50, rng=np.random.default_rng(batch_seed),
+                       validation=(X_val, y_val), progress=False, early_stopping=early_stopping)
+    return net, run
+
+
+wide, wide_history = train_wide()
+best = wide_history.best_epoch
+print(f"training loss: epoch 1 {wide_history.train_loss[0]:.3f}, epoch 30 "
+      f"{wide_history.train_loss[-1]:.4f}")
+print(f"validation loss: lowest {wide_history.val_loss[best - 1]:.3f} in epoch {best}, "
+      f"epoch 30 {wide_history.val_loss[-1]:.3f}")
+print(f"validation accuracy: epoch {best} {wide_history.val_accuracy[best - 1]:.1%}, "
+      f"epoch 30 {wide_history.val_accuracy[-1]:.1%}")
+axes = plotting.plot_best_epoch(wide_history)
+axes[0].set_title("loss: the curves part after the best epoch")
+axes[1].set_title("accuracy")
+plt.show()
+
+# %% [markdown]
+# After a few epochs the training loss heads for 0 — the network gets all 500 images right with
+# near certainty — while the validation loss reaches its lowest point and then *rises* (shaded).
+# The validation accuracy hardly changes: the network does not make many more mistakes, it
+# becomes ever more **confident**, also about the digits it gets wrong, and cross-entropy punishes
+# confident mistakes heavily. The loss therefore shows overfitting earlier and more smoothly than
+# the accuracy — and it is what training minimises. That is why `fit` watches the validation loss.
+#
+# ### Remedy 1: early stopping
+#
+# The simplest cure: stop when the validation loss has not improved for a while, and go back to the
+# weights of its best epoch. `fit(..., early_stopping=patience)` does this: after every epoch it
+# compares the validation loss with the best so far; on an improvement it keeps a copy of the
+# weights; after `patience` epochs in a row without one it stops; at the end it copies the best
+# weights back into the model:
+
+# %%
+course_lib.show_source(training._Best)
+
+# %% [markdown]
+# Same start, same mini-batches, patience 5:
+
+# %%
+stopped, stopped_history = train_wide(early_stopping=5)
+restored_loss = SoftmaxCrossEntropy().forward(stopped.forward(X_val), y_val)
+print(f"stopped early: {stopped_history.stopped_early}, after epoch {stopped_history.epochs}; "
+      f"best epoch {stopped_history.best_epoch}")
+print(f"validation loss of the returned model: {restored_loss:.6f}  "
+      f"(epoch {best} of the 30-epoch run: {wide_history.val_loss[best - 1]:.6f})")
+print("identical to the 30-epoch run's best epoch, bit for bit:",
+      restored_loss == wide_history.val_loss[best - 1])
+
+# %% [markdown]
+# The run stopped 5 epochs after its best one, and the model it returned is exactly the model
+# of that epoch: the same start and batches make the two runs identical up to there. Patience
+# is a trade-off: too small and a noisy bump stops training too early; too large and time is
+# wasted (the result is the same best epoch either way, thanks to the restore).
+#
+# ### Remedy 2: weight decay
+#
+# Overconfidence needs large weights: scores far apart come from big $W$. **Weight decay** adds
+# a penalty $\frac{\lambda}{2}\lVert\theta\rVert^2$ to the loss, whose gradient $\lambda\theta$ is
+# added to every parameter's gradient, so each step also shrinks every weight by the factor
+# $1 - \eta\lambda$ (PyTorch's `SGD(weight_decay=…)`; chapter 4's `SGD` does the same). The network
+# can still grow a weight, but only where the data keep asking for it. We try $\lambda = 0.01$:
+
+# %%
+decayed, decayed_history = train_wide(weight_decay=0.01)
+runs = {"plain": wide_history, "early stopping (patience 5)": stopped_history,
+        "weight decay 0.01": decayed_history}
+print(f"{'run':28}{'epochs':>7}{'best epoch':>11}{'best val loss':>14}{'val accuracy':>13}")
+for (name, h), net in zip(runs.items(), [wide, stopped, decayed]):
+    print(f"{name:28}{h.epochs:>7}{h.best_epoch:>11}{h.val_loss[h.best_epoch - 1]:>14.3f}"
+          f"{training.evaluate(net, X_val, y_val):>13.1%}")
+norms = [np.linalg.norm(net.params["0.W"]) for net in (wide, decayed)]
+print(f"size of the first-layer weights ‖W1‖: plain {norms[0]:.1f}, weight decay {norms[1]:.1f}")
+plotting.plot_validation_runs(runs)
+plt.show()
+
+# %% [markdown]
+# With weight decay the training loss no longer falls to zero and the validation loss stays near
+# its lowest value instead of climbing: the weights stay smaller, and so do the network's
+# certainties. The "val accuracy" column is the model each run returns (for early stopping, the
+# restored best epoch). On 500 validation images one image is 0.2 %, and differences of a
+# percentage point are within the noise of which images happened to be drawn — the loss tells
+# the story more clearly. In practice the two remedies are combined, and $\lambda$ and the
+# patience are settings chosen on the validation set, like the learning rate.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Which digits get confused? The confusion matrix
+#
+# One accuracy number hides *which* mistakes are made. The **confusion matrix** $C$ counts, for
+# every true digit $i$ (row) and predicted digit $j$ (column), how many images of $i$ were
+# classified as $j$. The diagonal holds the correct answers; everything else is a mistake. Looking
+# at mistakes is part of the work, so we look at the *validation* images (the test images are
+# still unseen):
+
+# %%
+predicted = model.predict(X_val)
+C = confusion_matrix(y_val, predicted)
 fig, ax = plt.subplots(figsize=(5.8, 5.2))
 ConfusionMatrixDisplay(C, display_labels=range(10)).plot(ax=ax, colorbar=False, cmap="Blues")
-ax.set(title="held-out test images: true vs predicted digit", xlabel="predicted digit",
+ax.set(title="validation images: true vs predicted digit", xlabel="predicted digit",
        ylabel="true digit")
 ax.grid(False)
 plt.show()
@@ -479,20 +711,20 @@ print(f"correct per digit: {np.diag(C).tolist()} out of {C.sum(axis=1).tolist()}
 print(f"most frequent confusion: {off_diagonal.max()} images of {worst_true} read as {worst_pred}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7. The most confidently wrong digits
+# ## 8. The most confidently wrong digits
 #
-# Which mistakes is the network *most sure* of? Sort the misclassified test images by the
+# Which mistakes is the network *most sure* of? Sort the misclassified validation images by the
 # probability the network gave its (wrong) answer:
 
 # %%
-probs_test = losses.softmax(model.forward(X_test))
-confidence = probs_test.max(axis=1)
-wrong = np.flatnonzero(predicted != y_test)
+probs_val = losses.softmax(model.forward(X_val))
+confidence = probs_val.max(axis=1)
+wrong = np.flatnonzero(predicted != y_val)
 most_confident = wrong[np.argsort(-confidence[wrong], kind="stable")][:12]
-print(f"{len(wrong)} test images misclassified; the 12 most confident mistakes, with the "
+print(f"{len(wrong)} validation images misclassified; the 12 most confident mistakes, with the "
       "probability of the wrong answer:")
 print(", ".join(f"{confidence[k]:.2f}" for k in most_confident))
-plotting.plot_digit_grid(X_test_raw[most_confident], labels=y_test[most_confident],
+plotting.plot_digit_grid(X_val_raw[most_confident], labels=y_val[most_confident],
                          predictions=predicted[most_confident], ncols=6,
                          title="predicted digit (true digit)")
 plt.show()
@@ -503,7 +735,7 @@ plt.show()
 # or slanted a little is still the same digit.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 8. What did the first layer learn?
+# ## 9. What did the first layer learn?
 #
 # Hidden unit $k$ computes $\mathrm{ReLU}(x \cdot W_1[:, k] + b_1[k])$: the dot product of the image
 # with column $k$ of $W_1$. That column has 784 entries, so it can be drawn as a 28×28 image — the
@@ -518,21 +750,31 @@ plotting.plot_weight_images(W1 - W1_start, n=16, ncols=4, ax=ax_dw, title="chang
 fig.suptitle("first-layer weights of 16 hidden units as 28×28 images (red +, blue −)")
 plt.show()
 
+blank = np.all(X_train_raw == 0, axis=0)  # pixels that are 0 in every training image
+on_border = np.zeros((28, 28), dtype=bool)
+on_border[[0, -1], :] = on_border[:, [0, -1]] = True
+on_border = on_border.ravel()
+print(f"pixels blank in every training image: {blank.sum()} of 784, "
+      f"{np.sum(blank & on_border)} of the {on_border.sum()} outermost ones")
+print("their weights are exactly where they started:", np.array_equal(W1[blank], W1_start[blank]))
+
 # %% [markdown]
-# The weights still carry much of their random start, especially near the border: border pixels are
-# always background ($x_i = 0$), so their weights receive zero gradient (step 3 above) and never
-# move. The change made by training is smooth and concentrated in the middle, where the ink is: not
+# The weights still carry much of their random start, especially near the border. Many pixels
+# there are blank in every training image ($x_i = 0$ each time) — not all of the border: some digits
+# touch the edge —, so their weights receive zero gradient (step 3 above) and never move. The
+# change made by training is smooth and concentrated in the middle, where the ink is: not
 # whole digits, but blurry stroke detectors — blobs, bars and edges. The second layer combines
 # these 128 responses into ten digit scores.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 9. The same network in scikit-learn
+# ## 10. The same network in scikit-learn
 #
 # scikit-learn's `MLPClassifier` implements the same model: 128 ReLU units, softmax cross-entropy,
 # SGD with momentum 0.9, mini-batches of 64, 15 epochs, no weight penalty (`alpha=0`). Two details
 # differ: it keeps the learning rate constant (we used a cosine schedule) and initialises the
 # weights uniformly (Glorot) rather than with He's normal initialisation. It warns that 15 epochs
-# did not "converge" — expected, and silenced here.
+# did not "converge" — expected, and silenced here. Comparing two models is a choice, so it is
+# made on the validation images.
 
 # %%
 sk_model = MLPClassifier(hidden_layer_sizes=(128,), activation="relu", solver="sgd",
@@ -543,10 +785,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     sk_model.fit(X_train, y_train)
 seconds_sklearn = time.perf_counter() - start
-accuracy_sklearn = sk_model.score(X_test, y_test)
-print(f"{'':14}{'held-out accuracy':>18}")
-print(f"{'course_lib':14}{accuracy:>18.1%}")
-print(f"{'scikit-learn':14}{accuracy_sklearn:>18.1%}")
+accuracy_sklearn = sk_model.score(X_val, y_val)
+print(f"{'':14}{'validation accuracy':>20}")
+print(f"{'course_lib':14}{accuracy:>20.1%}")
+print(f"{'scikit-learn':14}{accuracy_sklearn:>20.1%}")
 
 # %% [markdown]
 # The two land within about a percentage point of each other: same model, same data, different
@@ -559,11 +801,33 @@ print(f"{'scikit-learn':14}{accuracy_sklearn:>18.1%}")
 print(f"training time: course_lib {seconds_ours:.2f} s, scikit-learn {seconds_sklearn:.2f} s")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 10. The full data set: `make mnist`
+# ## 11. The test set, once
 #
-# With 4,000 training images the network overfits at about 94 % held-out accuracy. With all 60,000
-# it does far better: set `KIND = "full"` at the top and re-run this notebook — the same network,
-# same settings, then reaches about 98 % on the 10,000 test images. Or run the tuned full-data
+# Every choice is made: the network, the learning rate and its schedule, the number of epochs —
+# all judged on the validation images. Now, and only now, the test images: one evaluation of the
+# final model of section 5, never repeated to tune anything.
+
+# %%
+test_accuracy = training.evaluate(model, X_test, y_test)
+print(f"validation accuracy {accuracy:.1%} ({len(y_val):,} images), "
+      f"test accuracy {test_accuracy:.1%} ({len(y_test):,} images never used before)")
+
+# %% [markdown]
+# This is the number to report. That it differs a little from the validation accuracy is
+# expected: 500 and 1,000 images give estimates that vary by about one percentage point (the
+# standard error of an accuracy $a$ on $n$ images is $\sqrt{a(1-a)/n}$). Had we picked, among many
+# variants, the one with the best *test* accuracy, that best score would be partly luck, and
+# optimistic; a test set looked at once has no such bias. If you now go back and change the
+# network because of this number, the test set becomes a second validation set — and you need a
+# fresh test set for an honest estimate.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 12. The full data set: `make mnist`
+#
+# With 3,500 training images the network overfits and reaches 93.7 % on the test images. With all
+# 60,000 it does far better: set `KIND = "full"` at the top and re-run this notebook — the same
+# network, same settings (trained on 52,500 images, 7,500 kept for validation), then reaches about
+# 98 % on the 10,000 test images. Or run the tuned full-data
 # training from a terminal:
 #
 # ```
@@ -574,7 +838,7 @@ print(f"training time: course_lib {seconds_ours:.2f} s, scikit-learn {seconds_sk
 # about **98.9 %** test accuracy on the 10,000 test images. It adds one cheap trick, **data
 # augmentation**: every time a training image is used it is shifted by a random pixel (−1, 0 or +1
 # in each direction). A digit moved by one pixel is still the same digit, so the network cannot
-# memorise exact pixel positions — the weakness seen in section 7. Exercise 6.4 writes that shift.
+# memorise exact pixel positions — the weakness seen in section 8. Exercise 6.4 writes that shift.
 # The loader behind `KIND = "full"` reads the original IDX files — a short header of big-endian
 # integers (a *magic number* and the dimensions) followed by the raw bytes — after checking each
 # file's SHA-256 checksum:
@@ -588,14 +852,25 @@ course_lib.show_source(datasets._parse_idx)
 # - MNIST: 28×28 grey-scale digits, flattened to rows of 784 pixels; `load_mnist("subset")` gives
 #   4,000 + 1,000 real images offline, `load_mnist("full")` the original 60,000 + 10,000.
 # - Look at the data first: digit grids, class balance, pixel statistics.
+# - Three sets: **training** data for the gradients, **validation** data (carved from the training
+#   images with a stratified `train_test_split`) to watch training and choose settings, **test**
+#   data used once, at the end (93.0 % validation, 93.7 % test here).
 # - Normalise inputs ($x/255$): raw pixels would multiply the curvature $\lambda_{\max}$ by 65,025
-#   and shrink the usable learning rate by the same factor.
+#   and shrink the usable learning rate by the same factor. Centring ($x - \bar x$) removes the
+#   mean-image direction: $\lambda_{\max}$ of $X^\top X/N$ drops from 38.2 to 5.1, and the critical
+#   rate $2/\lambda_{\max}$ grows from 0.052 to 0.39.
+# - Momentum $\mu$ raises the stability limit only to $2(1+\mu)/\lambda_{\max}$ (×1.9 for 0.9), not
+#   ×10; the network's own sharpness (about 8 at the start, 0.4 at the end) is what the rate must
+#   respect.
 # - One learning step = forward pass (chapter 3) → loss (chapter 1) → backpropagation (chapters 2–3:
 #   a gradient of the same shape for each of the 101,770 parameters) → update (chapters 4–5). One
 #   step moves the image's prediction towards the truth; repeating it on ONE image teaches the
 #   network to give that answer for everything — hence mini-batches.
-# - `training.fit` with mini-batch SGD, momentum and a cosine schedule trains the MLP in about a
-#   second; the gap between the training and held-out curves is overfitting.
+# - `training.fit` with mini-batch SGD, momentum and a cosine schedule trains the MLP in a few
+#   seconds. The gap between the training and validation curves is overfitting: the validation
+#   loss turns up while the training loss heads for 0. Early stopping
+#   (`fit(..., early_stopping=patience)`) keeps the weights of the best validation epoch, exactly;
+#   weight decay (`SGD(..., weight_decay=λ)`) keeps the weights small and the validation loss low.
 # - Accuracy is one number; the confusion matrix and the most confident mistakes show *which*
 #   digits fail and why; what training added to the first-layer weights looks like blurry stroke
 #   detectors.
@@ -608,9 +883,7 @@ course_lib.show_source(datasets._parse_idx)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
-# Write your answer between the `### BEGIN SOLUTION` and `### END SOLUTION` lines (in the student
-# copy that region raises `NotImplementedError`), then run the cell: `check` tells you whether it
-# works, or gives a hint.
+# Write your answer in the exercise cell, then run it: `check` says whether it passes or gives a hint. In this copy each exercise cell already holds a reference solution — try the exercise yourself before you read it (`make student` writes copies with a placeholder in its place).
 
 # %% [markdown]
 # ### Exercise 6.1 — normalise the pixels
@@ -646,7 +919,7 @@ check("6.2", my_accuracy)
 # digit and columns = predicted digit, like scikit-learn's `confusion_matrix`: `C[i, j]` is the
 # number of positions where `y_true` is `i` and `y_pred` is `j`. Hint: start from
 # `np.zeros((10, 10), dtype=int)` and loop over the pairs `zip(y_true, y_pred)` (or look up
-# `np.add.at`). The last line compares yours with `C` from section 6.
+# `np.add.at`). The last line compares yours with `C` from section 7.
 
 # %%
 def my_confusion_matrix(y_true, y_pred):
@@ -658,8 +931,8 @@ def my_confusion_matrix(y_true, y_pred):
 
 
 check("6.3", my_confusion_matrix)
-print("same as scikit-learn's C from section 6:",
-      np.array_equal(my_confusion_matrix(y_test, predicted), C))
+print("same as scikit-learn's C from section 7:",
+      np.array_equal(my_confusion_matrix(y_val, predicted), C))
 
 # %% [markdown]
 # ### Exercise 6.4 — shift a digit (data augmentation)
@@ -717,14 +990,55 @@ for epoch in range(1, 4):
     batch_losses = [train_step(net, net_loss, X_batch, y_batch, lr=0.1)
                     for X_batch, y_batch in iterate_minibatches(X_train, y_train, 64, rng=rng)]
     print(f"epoch {epoch}: mean loss {np.mean(batch_losses):.3f}, "
-          f"held-out accuracy {training.evaluate(net, X_test, y_test):.1%}")
+          f"validation accuracy {training.evaluate(net, X_val, y_val):.1%}")
 
 # %% [markdown]
-# **Going further (no check):** train the section-5 network without normalising (`X_train_raw`
-# as float) and the same learning rate — what does `fit` report (chapter 5)? Then try hidden widths
-# 32, 128 and 512, or two hidden layers (`MLP([784, 256, 128, 10])`): how do the training and
-# held-out curves change? Finally, give your `train_step` momentum (chapter 4: keep one velocity
-# array per parameter) and compare three epochs with and without it.
+# ### Exercise 6.6 — early stopping with patience
+# Write `early_stop(val_losses, patience)`. `val_losses` is a list with the validation loss of
+# each epoch, in order — the first entry is epoch **1**. Return the pair
+# `(best_epoch, stop_epoch)`, following the rule of `fit(..., early_stopping=patience)`
+# (section 6):
+# - an epoch *improves* when its loss is strictly lower than every loss before it (an equal loss
+#   does not count);
+# - training stops after the epoch that completes `patience` epochs **in a row** without an
+#   improvement; if that never happens it runs to the end (`stop_epoch = len(val_losses)`);
+# - `best_epoch` is the epoch with the lowest loss among the epochs that were run.
+#
+# Do not change the list. Below the check, your function is compared with what `fit` did in
+# section 6.
+
+# %%
+def early_stop(val_losses, patience):
+    ### BEGIN SOLUTION
+    best, best_epoch, waited = math.inf, 0, 0
+    for epoch, value in enumerate(val_losses, start=1):
+        if value < best:
+            best, best_epoch, waited = value, epoch, 0
+        else:
+            waited += 1
+            if waited == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+    ### END SOLUTION
+
+
+check("6.6", early_stop)
+print(f"your rule on the 30-epoch run of section 6: {early_stop(wide_history.val_loss, 5)}; "
+      f"fit(..., early_stopping=5): ({stopped_history.best_epoch}, {stopped_history.epochs})")
+
+# %% [markdown]
+# **Going further (no check):**
+# 1. Train the section-5 network without normalising (`X_train_raw` as float) and the same
+#    learning rate — what does `fit` report (chapter 5)?
+# 2. Try hidden widths 32, 128 and 512, or two hidden layers (`MLP([784, 256, 128, 10])`): how do
+#    the training and validation curves change?
+# 3. Give your `train_step` momentum (chapter 4: keep one velocity array per parameter) and
+#    compare three epochs with and without it.
+# 4. Train the section-5 network on the *centred* pixels (subtract `mean_image` from the training,
+#    validation and test images). Does it reach a different validation accuracy? Which learning
+#    rates now train, and which did before?
+# 5. In section 6, try weight decay 0.001 and 0.1, and patience 1 and 10. Which gives the lowest
+#    validation loss — and why is choosing it on the *test* set a mistake?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary
@@ -733,14 +1047,21 @@ for epoch in range(1, 4):
 # |---|---|---|
 # | handwritten digit | 手書き数字 | a scanned 0–9 written by hand; MNIST's images |
 # | training data | 訓練データ（学習データ） | the examples the weights are fitted to |
-# | test data | テストデータ | held-out examples, never trained on, to estimate accuracy on new data |
-# | validation data | 検証データ | held-out examples used to choose settings (learning rate, width…) |
+# | test data | テストデータ | held-out examples, never trained on and looked at once, to estimate accuracy on new data |
+# | validation data | 検証データ | examples carved from the training data, not trained on, used to watch training and choose settings (learning rate, width, epochs…) |
 # | accuracy | 正解率（認識精度） | fraction of examples classified correctly |
 # | confusion matrix | 混同行列 | counts of (true class, predicted class) pairs; the diagonal is correct |
 # | misclassification | 誤分類 | an example whose predicted class is not its true class |
 # | normalisation | 正規化 | rescaling inputs to a range of order one, here $x/255$ |
 # | pixel | 画素（ピクセル） | one grey value of an image, 0…255 |
 # | overfitting | 過学習 | fitting the training data much better than new data |
+# | early stopping | 早期終了 | stopping when the validation loss stops improving, keeping the best epoch's weights |
+# | patience | 許容エポック数（patience） | epochs in a row without improvement before early stopping stops |
+# | weight decay | 荷重減衰（重み減衰, Weight decay） | adding $\lambda\theta$ to every gradient: the gradient of the penalty $\frac{\lambda}{2}\lVert\theta\rVert^2$ |
+# | regularisation | 正則化 | any change to training that reduces overfitting |
+# | centring | 中心化 | subtracting the mean image from every input |
+# | eigenvalue | 固有値 | $\lambda$ with $Hv = \lambda v$; the largest, $\lambda_{\max}$, limits the learning rate |
+# | Hessian | ヘッセ行列 | the matrix of second derivatives of the loss; its eigenvalues are the curvatures |
 # | generalisation | 汎化 | doing well on data not seen in training |
 # | learning curve | 学習曲線 | loss or accuracy plotted against the epoch |
 # | mini-batch | ミニバッチ | the small group of examples averaged in one update |
@@ -765,24 +1086,29 @@ for epoch in range(1, 4):
 # schedules (chapter 5). Everything that follows builds on exactly these pieces:
 #
 # - **Convolutional networks (CNNs).** Our MLP sees 784 unrelated numbers; it does not know that
-#   a digit moved by one pixel is the same digit (section 7). A convolutional layer slides one small
+#   a digit moved by one pixel is the same digit (section 8). A convolutional layer slides one small
 #   set of weights over the whole image, so it builds that in; a small CNN passes 99 % on MNIST.
 #   Its `backward` is derived exactly like `Linear`'s in chapter 3.
 # - **Better optimisers and regularisation.** Adam adapts a learning rate per parameter from
 #   running averages of the gradient and its square — chapter 4's momentum plus a per-weight step
-#   size. Weight decay, dropout and early stopping fight the overfitting of section 5.
+#   size. Dropout joins early stopping and weight decay (section 6) against overfitting.
 # - **Frameworks with automatic differentiation.** PyTorch and JAX compute the `backward` of any
-#   program for you — chapter 2's `Value.backward()`, for arrays and on GPUs. Every piece has a
-#   name you now know:
+#   program for you — chapter 2's `Value.backward()`, for arrays and on GPUs. One difference
+#   bites everyone once: PyTorch's `loss.backward()` *adds* the new gradients to the ones already
+#   stored in each parameter's `.grad` (so that gradients of several losses can be summed), while
+#   our `backward` overwrites `model.grads`. Forget `optimizer.zero_grad()` and every step uses the
+#   sum of all gradients so far. Every piece has a name you now know:
 #
 # | this course | PyTorch | JAX (with its libraries Optax and Flax) |
 # |---|---|---|
 # | `softmax_cross_entropy(logits, targets)` (ch. 1) | `torch.nn.functional.cross_entropy(logits, targets)` | `optax.softmax_cross_entropy_with_integer_labels` |
-# | `Value.backward()` (ch. 2), `model.backward(...)` (ch. 3) | `loss.backward()` | `jax.grad(loss_fn)(params)` |
+# | `Value.backward()` (ch. 2), `model.backward(...)` (ch. 3) | `loss.backward()` — it **adds** into each `.grad`: call `optimizer.zero_grad()` before every step | `jax.grad(loss_fn)(params)` (returns fresh gradients) |
 # | `Linear(784, 128)` (ch. 3) | `torch.nn.Linear(784, 128)` (stores $W^\top$) | `flax.nnx.Linear(784, 128, rngs=...)` |
-# | `SGD(lr, momentum=0.9)` (ch. 4) | `torch.optim.SGD(params, lr, momentum=0.9)` | `optax.sgd(lr, momentum=0.9)` |
+# | `SGD(lr, momentum=0.9, weight_decay=0.01)` (ch. 4, 6) | `torch.optim.SGD(params, lr, momentum=0.9, weight_decay=0.01)` | `optax.chain(optax.add_decayed_weights(0.01), optax.sgd(lr, momentum=0.9))` |
 # | `cosine_annealing(lr0, total_steps)` (ch. 5) | `torch.optim.lr_scheduler.CosineAnnealingLR` | `optax.cosine_decay_schedule` |
 # | `training.fit(...)` (ch. 5) | your own loop of the four steps (section 4) | the same, with `jax.jit` |
+# | `fit(..., early_stopping=5)` (ch. 6) | your loop, keeping `copy.deepcopy(model.state_dict())` of the best epoch | your loop, keeping the best `params` |
+# | `train_test_split(..., stratify=y)` (ch. 6) | the same scikit-learn call, or `torch.utils.data.random_split` (not stratified) | the same scikit-learn call |
 #
 # A good next exercise: rewrite section 5 in PyTorch — about twenty lines — and check that it
 # reaches the same held-out accuracy. Further reading: Michael Nielsen, *Neural Networks and Deep

@@ -38,3 +38,94 @@ def test_accuracy_checker_explains_the_wrong_axis():
     assert not result and "axis=1" in result.message
     result = check("6.2", lambda s, y: float(np.mean(s.argmin(axis=1) == y)))
     assert not result and "argmax, not argmin" in result.message
+
+
+# ------------------------------------------------------------------ 6.6 early stopping
+def _early_stop(losses, patience, *, start=1, tie=False, extra=0, in_a_row=True, last=False,
+                whole_list=False):
+    """The reference rule, with one switchable mistake at a time."""
+    best, best_epoch, waited = float("inf"), 0, 0
+    for epoch, value in enumerate(losses, start=start):
+        if value < best or (tie and value == best):
+            best, best_epoch = value, epoch
+            if in_a_row:
+                waited = 0
+        else:
+            waited += 1
+            if waited == patience + extra:
+                if whole_list:
+                    return int(np.argmin(losses)) + start, epoch
+                return (epoch if last else best_epoch), epoch
+    return (len(losses) + start - 1 if last else best_epoch), len(losses) + start - 1
+
+
+def test_early_stop_reference_passes():
+    assert check("6.6", _early_stop)
+    assert check("6.6", lambda losses, patience: list(_early_stop(losses, patience)))
+
+
+@pytest.mark.parametrize(
+    "bad, hint",
+    [
+        (lambda L, p: _early_stop(L, p, start=0), "count from 1"),
+        (lambda L, p: _early_stop(L, p, tie=True), "not `<=`"),
+        (lambda L, p: _early_stop(L, p, extra=1), "not one more"),
+        (lambda L, p: _early_stop(L, p, in_a_row=False), "IN A ROW"),
+        (lambda L, p: _early_stop(L, p, last=True), "not the epoch you stopped in"),
+        (lambda L, p: _early_stop(L, p, whole_list=True), "never happened"),
+        (lambda L, p: (float(_early_stop(L, p)[0]), _early_stop(L, p)[1]), "two whole numbers"),
+        (lambda L, p: (float("nan"), 3), "two whole numbers"),
+        (lambda L, p: (1 + 0j, 3), "two whole numbers"),
+        (lambda L, p: _early_stop(L, p)[0], "return a pair"),
+        (lambda L, p: (L.sort(), _early_stop(L, p))[1], "changed the list"),
+    ],
+)
+def test_early_stop_checker_hints(bad, hint):
+    result = check("6.6", bad)
+    assert not result and hint in result.message, result.message
+
+
+# ------------------------------------------------------------------ hints added in the review
+def test_confusion_checker_explains_fancy_index_increment():
+    def fancy(y_true, y_pred):
+        C = np.zeros((10, 10), dtype=int)
+        C[y_true, y_pred] += 1  # repeated pairs are counted once
+        return C
+
+    result = check("6.3", fancy)
+    assert not result and "np.add.at" in result.message
+
+
+def test_shift_checker_explains_swapped_directions():
+    from course_lib.exercises.ch06 import _shift_reference
+
+    result = check("6.4", lambda image, dy, dx: _shift_reference(image, dx, dy))
+    assert not result and "swapped" in result.message
+
+
+def test_train_step_checker_explains_a_missing_backward():
+    def no_backward(model, loss_layer, X, y, lr):
+        loss = loss_layer.forward(model.forward(X), y)
+        for key, p in model.params.items():
+            p -= lr * model.grads[key]
+        return loss
+
+    result = check("6.5", no_backward)
+    assert not result and "model.backward(loss_layer.backward())" in result.message
+
+
+@pytest.mark.parametrize(
+    "exercise_id, bad, hint",
+    [
+        ("6.1", lambda X: X / 255.0 + 0j, "expected floating point"),
+        ("6.1", lambda X: np.full(X.shape, np.nan), "NaN"),
+        ("6.2", lambda s, y: complex(np.mean(s.argmax(axis=1) == y)), "return a number"),
+        ("6.2", lambda s, y: float("nan"), "expected"),
+        ("6.3", lambda t, p: np.full((10, 10), np.nan), "NaN"),
+        ("6.4", lambda image, dy, dx: image + 0j, "expected numbers"),
+        ("6.5", lambda m, L, X, y, lr: 1 + 0j, "return the loss"),
+    ],
+)
+def test_complex_and_nan_answers_are_rejected_with_a_message(exercise_id, bad, hint):
+    result = check(exercise_id, bad)
+    assert not result and hint in result.message, result.message

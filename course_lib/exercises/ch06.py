@@ -1,6 +1,8 @@
-"""Chapter 6 exercises: normalising pixels, accuracy, the confusion matrix, shifting a digit, one step.
+"""Chapter 6 exercises: normalising pixels, accuracy, the confusion matrix, shifting a digit, one step,
+early stopping.
 
 Exercise 6.5 is the whole course in one function: forward pass, loss, backpropagation, update.
+Exercise 6.6 is the rule behind ``fit(..., early_stopping=patience)``.
 """
 
 from __future__ import annotations
@@ -92,12 +94,20 @@ def _check_confusion(answer) -> Result:
         expected = np.zeros((10, 10), dtype=np.int64)
         np.add.at(expected, (y_true, y_pred), 1)
         out = np.asarray(answer(y_true, y_pred))
+        bad = _not_real("my_confusion_matrix(y_true, y_pred)", out)
+        if bad is not None:
+            return bad
         result = compare_arrays("my_confusion_matrix(y_true, y_pred)", out, expected)
         if not result:
             if out.shape == expected.shape and np.array_equal(out, expected.T):
                 return Result(False, result.message + " Hint: rows are the TRUE digits and "
                               "columns the PREDICTED ones (scikit-learn's convention): "
                               "C[true, predicted] += 1.")
+            if out.shape == expected.shape and np.array_equal(out, np.minimum(expected, 1)):
+                return Result(False, result.message + " Hint: every pair was counted at most "
+                              "once. `C[y_true, y_pred] += 1` adds 1 once per distinct index "
+                              "pair, even when a pair repeats; use np.add.at(C, (y_true, y_pred), "
+                              "1) or a loop over zip(y_true, y_pred).")
             return Result(False, result.message + " Hint: start from np.zeros((10, 10), int) "
                           "and add 1 at C[t, p] for every pair (t, p).")
     return Result(True, "C[i, j] counts images of digit i predicted as j; the diagonal is right.")
@@ -115,11 +125,17 @@ def _check_shift(answer) -> Result:
             return Result(False, "your function changed its input image. Hint: fill a new array "
                           "(np.zeros_like(image)) and copy the moved pixels into it.")
         expected = _shift_reference(image, dy, dx)
+        bad = _not_real(f"shift_image(image, {dy}, {dx})", out)
+        if bad is not None:
+            return bad
         result = compare_arrays(f"shift_image(image, {dy}, {dx})", out, expected)
         if not result:
             if np.shape(out) == (28, 28) and np.allclose(out, _shift_reference(image, -dy, -dx)):
                 hint = "you moved it the opposite way: positive dy moves the digit DOWN " \
                        "(to larger row numbers), positive dx to the RIGHT."
+            elif np.shape(out) == (28, 28) and np.allclose(out, _shift_reference(image, dx, dy)):
+                hint = "you swapped the directions: dy moves along the rows (the first index, " \
+                       "down), dx along the columns (the second index, right)."
             else:
                 hint = "out[i + dy, j + dx] = image[i, j] where both indices are inside 0…27."
             return Result(False, f"{result.message} Hint: {hint}")
@@ -129,6 +145,15 @@ def _check_shift(answer) -> Result:
         return Result(False, "a stroke in the first column moved one pixel left must leave the "
                       "image. Hint: np.roll wraps around; slice and fill with zeros instead.")
     return Result(True, "the digit moves, the border fills with zeros: still the same digit.")
+
+
+def _not_real(name: str, out) -> Result | None:
+    """A failing Result if ``out`` is not an array of real numbers (complex, strings, None …)."""
+    kind = np.asarray(out).dtype.kind if not isinstance(out, np.ndarray) else out.dtype.kind
+    if kind not in "biuf":
+        return Result(False, f"{name}: expected numbers, got an array of dtype "
+                      f"{np.asarray(out).dtype}. Hint: return real numbers (no complex values).")
+    return None
 
 
 def _mlp_with(params: dict):
@@ -163,6 +188,10 @@ def _check_train_step(answer) -> Result:
         return Result(False, f"return the loss (one number), got {type(value).__name__}. Hint: "
                       "keep the value of loss_layer.forward(scores, y) and return it at the end.")
     params = model.params
+    if all(not np.any(model.grads[key]) for key in start):
+        return Result(False, "model.grads are still all zero, so there was nothing to step "
+                      "with. Hint: after the loss, call model.backward(loss_layer.backward()) — "
+                      "it fills model.grads — and only then update the weights.")
     if all(np.array_equal(params[key], start[key]) for key in start):
         return Result(False, "the weights did not change. Hint: update them IN PLACE, "
                       "`p -= lr * model.grads[key]` for each `key, p` in model.params.items(); "
@@ -185,3 +214,83 @@ def _check_train_step(answer) -> Result:
                       "Hint: return loss_layer.forward(model.forward(X), y).")
     return Result(True, "forward, loss, backward, update: one step of gradient descent — "
                   "repeat it over mini-batches and epochs and you have training.fit.")
+
+
+def _early_stop_reference(val_losses, patience: int) -> tuple[int, int]:
+    """(best_epoch, stop_epoch), epochs from 1: the rule of ``fit(..., early_stopping=patience)``."""
+    best, best_epoch, waited = np.inf, 0, 0
+    for epoch, value in enumerate(val_losses, start=1):
+        if value < best:
+            best, best_epoch, waited = value, epoch, 0
+        else:
+            waited += 1
+            if waited == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def _early_stop_cases():
+    """(losses, patience, what the case tests); then random sequences like real curves."""
+    cases = [
+        ([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9], 3, "basic"),
+        ([1.0, 0.8, 0.8, 0.8, 0.7], 2, "tie"),
+        ([3.0, 2.0, 1.0], 2, "never"),
+        ([1.0, 1.1, 0.9, 1.0, 0.8, 0.85, 0.7], 2, "in a row"),
+        ([1.0, 0.9, 0.95, 0.96, 0.5], 2, "after the stop"),
+        ([2.0, 2.5, 2.4], 1, "patience 1"),
+    ]
+    rng = np.random.default_rng(6)
+    for _ in range(30):
+        n = int(rng.integers(1, 25))
+        curve = 1 / np.arange(1, n + 1) + 0.02 * np.arange(n) + rng.normal(0, 0.05, n)
+        cases.append((np.round(curve, 2).tolist(), int(rng.integers(1, 5)), "random"))
+    return cases
+
+
+def _early_stop_hint(answer_pair, losses, patience) -> str:
+    """The most likely misunderstanding behind a wrong (best_epoch, stop_epoch)."""
+    best, stop = _early_stop_reference(losses, patience)
+    got_best, got_stop = answer_pair
+    lowered = [v - 1e-9 * k for k, v in enumerate(losses)]  # ties now count as improvements
+    if (got_best, got_stop) == (best - 1, stop - 1):
+        return "epochs count from 1 (the first loss is epoch 1), not from 0."
+    if (got_best, got_stop) == _early_stop_reference(lowered, patience):
+        return ("a loss EQUAL to the best so far is not an improvement: compare with `<`, "
+                "not `<=`.")
+    if got_stop == stop + 1 and got_best == best:
+        return (f"training stops at the epoch that completes `patience` epochs without "
+                f"improvement — with patience {patience}, {patience} epochs after the best, "
+                "not one more.")
+    if got_best != best and got_best == int(np.argmin(losses)) + 1:
+        return ("the best epoch is the best one SEEN before stopping: epochs after the stop "
+                "never happened.")
+    if 1 <= got_stop < stop and got_best == int(np.argmin(losses[:got_stop])) + 1:
+        return ("count the epochs without improvement IN A ROW: reset the count to 0 whenever "
+                "the loss reaches a new lowest value.")
+    if got_best == got_stop and best != stop:
+        return "return the epoch with the lowest loss as best_epoch, not the epoch you stopped in."
+    return ("walk through the losses keeping the lowest so far, its epoch and a counter of "
+            "epochs since it; stop when the counter reaches patience.")
+
+
+@exercise("6.6", "early stopping with patience")
+def _check_early_stop(answer) -> Result:
+    for losses, patience, _ in _early_stop_cases():
+        given = list(losses)
+        out = answer(given, patience)
+        if given != list(losses):
+            return Result(False, "your function changed the list of losses. Hint: only read it.")
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            return Result(False, f"return a pair (best_epoch, stop_epoch), got {out!r:.60}.")
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in out):
+            kinds = ", ".join(type(v).__name__ for v in out)
+            return Result(False, f"return two whole numbers (epochs), got {kinds}. Hint: an "
+                          "epoch is a count like 3, not a loss value or NaN.")
+        out = (int(out[0]), int(out[1]))
+        expected = _early_stop_reference(losses, patience)
+        if out != expected:
+            return Result(False, f"for the losses {losses} with patience {patience} you returned "
+                          f"{out}, expected {expected}. Hint: "
+                          + _early_stop_hint(out, losses, patience))
+    return Result(True, "that is the rule fit(..., early_stopping=patience) follows — and then it "
+                  "puts back the weights of best_epoch.")
