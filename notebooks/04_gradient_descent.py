@@ -540,10 +540,12 @@ plt.show()
 # $v_{t+1} = \mu v_t - \eta\nabla L(\theta_t)$, $\theta_{t+1} = \theta_t + v_{t+1}$. While $\eta$ stays
 # constant the two give the same steps; when a schedule (chapter 5) changes $\eta$, the buffer
 # form above — the one PyTorch's `torch.optim.SGD` uses, and so does ours — rescales the whole
-# remembered step at once. With $\mu = 0$ this is plain gradient descent. The library's `SGD`
-# (momentum, optional Nesterov momentum and weight decay, with PyTorch's rules and defaults) works on anything that has
-# dicts `params` and `grads` with the same keys — a network, a single layer, or the tiny "model"
-# below — and updates the parameters in place. All the optimizers of this chapter share one
+# remembered step at once. With $\mu = 0$ this is plain gradient descent.
+#
+# The library's `SGD` (with PyTorch's rules and defaults, including Nesterov momentum and the
+# weight decay of chapter 6) works on anything that has dicts `params` and `grads` with the same
+# keys — a network, a single layer, or the tiny "model" below — and updates the parameters in
+# place. All the optimizers of this chapter share one
 # `step`, which hands every parameter array, its gradient and its saved state to the
 # optimizer's own update rule `_update`:
 
@@ -1049,8 +1051,8 @@ check("4.5", adam_step)
 #    And what happens to the 2-D paths of section 5 with `momentum=0.95`?
 # 2. In section 6, RMSProp's first step is $10\eta$ per coordinate but Adam's is $\eta$. Which line
 #    of `Adam._update` makes the difference? What would RMSProp's first step be with `alpha=0.9`?
-# 3. Section 6 turned the valley by 45°. For which angle would AdaGrad and RMSProp do as well as on
-#    the original valley, and why? Check with `rotated(A_narrow, 90)`.
+# 3. Section 6 turned the valley by 45°. At which angles do AdaGrad and RMSProp get their advantage
+#    over plain GD back, and why? Check with `rotated(A_narrow, 90)`.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Glossary
