@@ -345,6 +345,38 @@ def test_sgd_equals_velocity_form_for_constant_lr(lr, momentum, grads):
     np.testing.assert_allclose(model.params["w"], p_ref, rtol=1e-10, atol=1e-12)
 
 
+TORCH_CASES = [
+    # (ours, torch class name, torch keyword arguments)
+    (lambda: SGD(0.1, momentum=0.9, weight_decay=0.01), "SGD",
+     {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
+    (lambda: SGD(0.1, momentum=0.9, nesterov=True), "SGD",
+     {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    (lambda: AdaGrad(0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1),
+     "Adagrad", {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.01,
+                 "initial_accumulator_value": 0.1}),
+    (lambda: RMSProp(0.01, momentum=0.5, centered=True, weight_decay=0.01), "RMSprop",
+     {"lr": 0.01, "momentum": 0.5, "centered": True, "weight_decay": 0.01}),
+    (lambda: Adam(0.01, weight_decay=0.01), "Adam", {"lr": 0.01, "weight_decay": 0.01}),
+]
+
+
+@pytest.mark.parametrize("make, torch_name, torch_kwargs", TORCH_CASES)
+def test_optimizers_match_torch_when_installed(make, torch_name, torch_kwargs):
+    torch = pytest.importorskip("torch")  # not a dependency: this runs only where torch is
+    rng = np.random.default_rng(0)
+    p0 = rng.normal(size=(3, 4))
+    grads = [rng.normal(size=(3, 4)) for _ in range(5)]
+    model, opt = ToyModel({"w": p0.copy()}, {}), make()
+    tp = torch.tensor(p0.copy(), requires_grad=True)
+    topt = getattr(torch.optim, torch_name)([tp], **torch_kwargs)
+    for g in grads:
+        model.grads["w"] = g
+        opt.step(model)
+        tp.grad = torch.tensor(g)
+        topt.step()
+    np.testing.assert_allclose(model.params["w"], tp.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
 BAD_OPTIMIZER_ARGS = [
     # (class, keyword arguments, error, words the message must contain)
     (SGD, {"lr": 0}, ValueError, "lr"),
