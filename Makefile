@@ -34,6 +34,7 @@ EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 
 .DEFAULT_GOAL := help
 .PHONY: help venv lab test test-lib nbval notebooks student slides html mnist bench clean nbgrader
+.PHONY: slides-instructor html-instructor
 .PHONY: hub hub-stop hub-proxy hub-proxy-if-possible classroom
 
 help:  ## list the targets
@@ -61,22 +62,33 @@ test-lib: $(STAMP)  ## run only course_lib's tests (fast)
 nbval: $(STAMP)  ## run strict nbval on NB (default: all notebooks)
 	$(BIN)/python -m pytest $(NB_IPYNB) $(NBVAL_FLAGS) -p no:cacheprovider
 
+# After executing, tools/slide_layout.py adds the sub-slide marks that fit each section on a
+# 1280x720 screen (live slides in JupyterLab; metadata only) and tools/sync_urls.py writes the
+# repository URL of pyproject.toml into the Colab cell.
 notebooks: $(STAMP)  ## regenerate NB .ipynb from the paired .py and execute in place
+	@$(BIN)/python tools/sync_urls.py
 	@for py in $(NB_PY); do \
 	  nb=$${py%.py}.ipynb; \
 	  echo "== $$nb"; \
 	  $(BIN)/jupytext --quiet --to ipynb --output $$nb $$py && \
-	  $(EXECUTE) $$nb || exit 1; \
+	  $(EXECUTE) $$nb && \
+	  $(BIN)/python tools/slide_layout.py $$nb || exit 1; \
 	done
 
 student: $(STAMP)  ## student copies without solutions in build/student/
 	$(BIN)/python tools/make_student.py --out build/student $(NB_IPYNB)
 
-slides: $(STAMP)  ## reveal.js slides in build/slides/
+slides: $(STAMP)  ## student decks (no solutions, offline, speaker notes) in build/slides/
 	$(BIN)/python tools/make_slides.py --out build/slides $(NB_IPYNB)
 
-html: $(STAMP)  ## static site of the whole course in build/html/
-	$(BIN)/python tools/make_html.py --out build/html
+slides-instructor: $(STAMP)  ## decks WITH solutions in build/slides-instructor/ (not for students)
+	$(BIN)/python tools/make_slides.py --with-solutions --out build/slides-instructor $(NB_IPYNB)
+
+html: $(STAMP)  ## student site of the whole course (no solutions, offline) in build/html/
+	$(BIN)/python tools/make_html.py --out build/html $(NB_IPYNB)
+
+html-instructor: $(STAMP)  ## the site WITH solutions in build/html-instructor/ (not for students)
+	$(BIN)/python tools/make_html.py --with-solutions --out build/html-instructor $(NB_IPYNB)
 
 nbgrader: $(STAMP)  ## an nbgrader course of every chapter in build/nbgrader/ (see TEACHING.md)
 	$(BIN)/python tools/make_nbgrader.py --out build/nbgrader $(NB_IPYNB)
@@ -116,7 +128,7 @@ hub-stop: $(STAMP)  ## stop the hub, its proxy and every learner's server (learn
 classroom: $(STAMP) $(CHP)  ## measure how many learners this machine serves (benchmarks/classroom.py)
 	$(BIN)/python benchmarks/classroom.py
 
-clean:  ## remove build artefacts and caches (keeps .venv/ and the class in build/hub/: learners' files)
-	@[ ! -d build ] || find build -mindepth 1 -maxdepth 1 ! -name hub -exec rm -rf {} +
+clean:  ## remove build artefacts and caches (keeps .venv/, build/hub/ and build/nbgrader/: learners' files and grades)
+	@[ ! -d build ] || find build -mindepth 1 -maxdepth 1 ! -name hub ! -name nbgrader -exec rm -rf {} +
 	rm -rf .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -119,6 +119,28 @@ def _toy_notebook():
     return nb
 
 
+def test_instructions_match_the_copy_the_learner_holds():
+    wrapped = "## Exercises\n\n" + ms.AUTHOR_INSTRUCTIONS.replace(" run it:", "\nrun it:").replace(
+        "— try", "—\ntry") + "\n\n### Exercise 9.1 — double it"
+    student, n = ms.swap_instructions(wrapped)
+    assert n == 1 and student == "## Exercises\n\n" + ms.STUDENT_INSTRUCTIONS + "\n\n### Exercise 9.1 — double it"
+    assert "reference solution" not in student and "placeholder" in student
+    nb = _toy_notebook()
+    nb.cells[2].source = wrapped
+    copy, _ = ms.make_student_notebook(nb)
+    assert ms.STUDENT_INSTRUCTIONS in copy.cells[2].source
+    source = ms.make_nbgrader_source(nb)
+    assert ms.NBGRADER_INSTRUCTIONS in source.cells[2].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_student_copy_never_claims_to_hold_solutions(student_dir, path):
+    student = nbformat.read(student_dir / path.name, as_version=4)
+    prose = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
+    assert "already holds a reference solution" not in prose
+    assert "BEGIN SOLUTION" not in prose and "END SOLUTION" not in prose, "instructions name absent marker lines"
+
+
 def test_exercise_id_from_heading_then_check_call_then_generic():
     student, replaced = ms.make_student_notebook(_toy_notebook())
     assert replaced == ["9.1", "9.1", "?"]  # the heading wins over check('9.7', ...)
@@ -205,7 +227,8 @@ def test_student_copy_keeps_every_other_line_and_cell(student_dir, path):
     for index, (cell, copy) in enumerate(zip(original.cells, student.cells)):
         regions = solution_regions(cell.source)
         if not regions:
-            assert copy.source == cell.source, f"cell {index} changed although it holds no solution"
+            expected = ms.swap_instructions(cell.source)[0] if cell.cell_type == "markdown" else cell.source
+            assert copy.source == expected, f"cell {index} changed although it holds no solution"
             continue
         lines, kept, pos = cell.source.split("\n"), copy.source.split("\n"), 0
         for begin, end in regions:  # outside lines verbatim, each region → stub lines at its indentation

@@ -13,18 +13,24 @@ URIs, images referenced from Markdown are embedded too, links between chapters
 of its learning objectives, and links to the page and to the ``.ipynb`` (copied to
 ``notebooks/`` inside the site for download).
 
-Offline: open ``build/html/index.html`` in a browser, no server needed. The pages load nothing
-from the network except MathJax (nbconvert's CDN default) for typesetting formulas; without it
-the formulas stay readable LaTeX source. ``--mathjax-url`` points at another MathJax 2, e.g.
-``file:///usr/share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML`` from Debian's
-``libjs-mathjax``. require.js and mermaid (which nbconvert would load from CDNs) are left out:
-the chapters use neither.
+Student site by default: every exercise solution is replaced by the student copy's placeholder,
+the exercise cells' outputs are dropped, the exercises' instructions match the student copy, and
+the downloadable notebooks are the student copies of ``make student``. ``--with-solutions`` builds
+the instructor site (solutions, original notebooks): ``make html-instructor`` writes it to
+``build/html-instructor/``, never to the folder you publish.
+
+Offline: open ``index.html`` in a browser, no server and no network needed. MathJax 2.7 is copied
+from the installed ``jupyter-server-mathjax`` into ``<out>/mathjax/`` and loaded relatively
+(``offline_assets.py``); ``--mathjax-url`` points at another MathJax 2 instead. require.js and
+mermaid (which nbconvert would load from CDNs) are left out: the chapters use neither.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import html
+import importlib.util
 import re
 import shutil
 import sys
@@ -98,7 +104,30 @@ repository and run <code>make lab</code>.</p>
 
 ITEM = """<li><a class="chapter" href="{page}">{title}</a>
 <p class="objective">You will learn {objective}</p>
-<span class="download">download the notebook: <a href="notebooks/{notebook}">{notebook}</a></span></li>"""
+<span class="download">download the {what}: <a href="notebooks/{notebook}">{notebook}</a></span></li>"""
+
+
+def _load_tool(name: str):
+    """Import a sibling script of tools/ (tools/ is a folder of scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def student_view(nb):
+    """A copy of an executed chapter as students may see it: outputs kept, solutions out."""
+    student = _load_tool("make_student")
+    nb = copy.deepcopy(nb)
+    for cell, exercise_id in zip(nb.cells, student.exercise_ids(nb)):
+        source, n = student.strip_solutions(cell.source, cell.cell_type, exercise_id)
+        if n:
+            cell.source = source
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        if cell.cell_type == "markdown":
+            cell.source, _ = student.swap_instructions(cell.source)
+    return nb
 
 
 def chapter_title(nb, fallback: str) -> str:
@@ -178,7 +207,7 @@ def make_exporter(mathjax_url: str | None = None) -> HTMLExporter:
     return exporter
 
 
-def build(paths, out: Path, mathjax_url: str | None = None) -> Path:
+def build(paths, out: Path, mathjax_url: str | None = None, with_solutions: bool = False) -> Path:
     """Write the site into ``out``; return the path of ``index.html``.
 
     Pages and notebook copies of an earlier build in ``out`` are removed first (only those).
@@ -189,22 +218,31 @@ def build(paths, out: Path, mathjax_url: str | None = None) -> Path:
     notebooks = [(path, nbformat.read(path, as_version=4)) for path in paths]
     pages = [(f"{path.stem}.html", chapter_title(nb, path.stem)) for path, nb in notebooks]
     available = {path.stem for path, _ in notebooks}
+    if mathjax_url is None:
+        mathjax_url = _load_tool("offline_assets").copy_mathjax(out)
     exporter = make_exporter(mathjax_url)
+    make_student = None if with_solutions else _load_tool("make_student")
     items = []
     for index, (path, nb) in enumerate(notebooks):
         start = time.perf_counter()
         page, title = pages[index]
         nb.metadata["title"] = title
         describe_widgets(nb)
+        shown = nb if with_solutions else student_view(nb)
         resources = {"metadata": {"name": path.stem, "path": str(path.parent)}, "course_nav": _nav(index, pages)}
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        body, _ = exporter.from_notebook_node(shown, resources=resources)
         body, missing = rewrite_chapter_links(body, available)
         for stem in sorted(set(missing)):
             print(f"make_html: warning: {path.name} links to {stem}.ipynb, which is not in this build",
                   file=sys.stderr)
         (out / page).write_text(body, encoding="utf-8")
-        shutil.copy2(path, out / "notebooks" / path.name)
+        if with_solutions:
+            shutil.copy2(path, out / "notebooks" / path.name)
+        else:
+            copy_for_students, _ = make_student.make_student_notebook(nbformat.read(path, as_version=4))
+            nbformat.write(copy_for_students, out / "notebooks" / path.name)
         items.append(ITEM.format(page=page, title=html.escape(title), notebook=path.name,
+                                 what="notebook with solutions" if with_solutions else "notebook",
                                  objective=_inline_markdown(first_objective(nb)) or "&hellip;"))
         print(f"{out / page}: {(out / page).stat().st_size / 1024:.0f} KiB ({time.perf_counter() - start:.1f} s)")
     index_path = out / "index.html"
@@ -217,14 +255,19 @@ def build(paths, out: Path, mathjax_url: str | None = None) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "html", help="output folder")
-    parser.add_argument("--mathjax-url", default=None, help="MathJax 2 URL (default: nbconvert's CDN)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: build/html, or build/html-instructor with solutions)")
+    parser.add_argument("--mathjax-url", default=None,
+                        help="MathJax 2 URL (default: a copy of the installed jupyter-server-mathjax)")
+    parser.add_argument("--with-solutions", action="store_true",
+                        help="keep exercise solutions (instructor site: never publish it to students)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(ROOT.glob(CHAPTER_GLOB))
     if not paths:
         print("make_html: no notebooks found", file=sys.stderr)
         return 1
-    build(paths, args.out, args.mathjax_url)
+    out = args.out or ROOT / "build" / ("html-instructor" if args.with_solutions else "html")
+    build(paths, out, args.mathjax_url, args.with_solutions)
     return 0
 
 

@@ -1,33 +1,28 @@
-"""Reveal.js slides for the chapters: one ``<out>/NN_slug.slides.html`` per notebook.
+"""Reveal.js decks of the chapters: one ``<out>/NN_slug.slides.html`` per notebook, offline.
 
-Usage (what ``make slides`` runs)::
+Usage (what ``make slides`` and ``make slides-instructor`` run)::
 
     .venv/bin/python tools/make_slides.py --out build/slides notebooks/01_loss_functions.ipynb ...
+    .venv/bin/python tools/make_slides.py --with-solutions --out build/slides-instructor ...
 
-With no notebook arguments every ``notebooks/[0-9][0-9]_*.ipynb`` is converted. This is
-``jupyter nbconvert --to slides`` (nbconvert's ``SlidesExporter``) on the stored, executed
-notebooks (nothing is re-run), with these choices:
+With no notebook arguments every ``notebooks/[0-9][0-9]_*.ipynb`` is converted. This is nbconvert's
+``SlidesExporter`` on the stored, executed notebooks (nothing is re-run), with these choices:
 
-* Slides follow the authors' cell metadata ``slideshow.slide_type``: ``"slide"`` starts a slide
-  (the section titles), ``"subslide"`` a vertical sub-slide, and a cell without metadata joins the
-  slide above it, so a section reads as one (scrollable) slide rather than a cell per slide.
-* Cells that matter only in a notebook are skipped: the Colab install cell and the set-up cell
-  (imports, ``setup_notebook``).
-* Exercise solutions are replaced by the student stub (see ``make_student.py``) and the exercise
-  cells' outputs dropped, so the deck can be shown to a class; ``--with-solutions`` keeps them.
-* No input/output prompts; slides taller than the screen scroll; widgets (which need a live
-  kernel) show a one-line note instead of their text fallback.
-
-What needs the network
-----------------------
-Everything the deck shows (text, code, outputs, figures as embedded PNGs) is inside the HTML file.
-The reveal.js engine and MathJax are loaded from a CDN, as nbconvert does by default. Offline,
-the deck falls back to one scrolling page with all slides in order (and the formulas as LaTeX
-source). For a fully offline deck point ``--reveal-prefix`` at a local reveal.js 4 folder (for
-example the ``package`` folder of ``npm pack reveal.js@4.0.2``): its ``dist/`` and ``plugin/notes/``
-are copied next to the slides and referenced relatively; ``--mathjax-url`` does the same job for
-MathJax 2 (e.g. ``file:///usr/share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML`` from
-Debian's ``libjs-mathjax``). Present with the arrow keys; ``s`` opens the speaker view.
+* Student decks by default: every exercise solution is replaced by the student copy's placeholder
+  (``make_student.py``), the exercise cells' outputs are dropped and the exercises' instructions
+  match the student copy. ``--with-solutions`` keeps the solutions (instructor decks; build them
+  into another folder).
+* Slides follow the authors' ``slideshow.slide_type = "slide"`` marks (one section, one slide);
+  ``slide_layout.py`` splits a section that would not fit a 1280×720 screen into vertical
+  sub-slides (down arrow / space), and the Colab install and set-up cells are skipped.
+* Speaker notes from ``teaching/NN_slug.md`` (``teaching_notes.py``) are attached to each section's
+  first sub-slide: ``s`` opens reveal's speaker view with them (and a timer and the next slide).
+* Offline: reveal.js 5 (from the installed ``sphinx-revealjs``) and MathJax 2.7 (from
+  ``jupyter-server-mathjax``) are copied into ``<out>/reveal.js/`` and ``<out>/mathjax/`` and
+  referenced relatively; everything else (code, outputs, figures as PNG data URIs) is inside each
+  HTML file. Copy the whole folder to present elsewhere. ``--reveal-prefix`` / ``--mathjax-url``
+  point at other copies (a URL, or a local reveal.js folder that is then copied).
+* Long code lines wrap instead of being cut; figures are capped to the slide height.
 """
 
 from __future__ import annotations
@@ -46,10 +41,8 @@ from nbconvert import SlidesExporter
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
-DEFAULT_REVEAL = "https://unpkg.com/reveal.js@4.0.2"
-IMPORTS_COURSE_LIB = re.compile(r"^\s*(import course_lib|from course_lib[ .])", re.MULTILINE)
 
-# reveal's own template, minus the require.js/jQuery loaders: reveal.js 4 works with plain
+# reveal's own template, minus the require.js/jQuery loaders: reveal.js 4/5 works with plain
 # <script> tags, which also lets the deck degrade to one readable page when reveal.js is missing.
 TEMPLATE = r"""
 {%- extends 'index.html.j2' -%}
@@ -62,11 +55,21 @@ TEMPLATE = r"""
   #no-reveal-banner { display: none; }
   html.no-reveal #no-reveal-banner { display: block; background: #fff3cd; padding: 0.5em 1em;
     font-family: sans-serif; }
+  /* 1280x720 slides: text from the top, long code lines wrap instead of being cut, figures fit */
+  .reveal .slides { text-align: left; }
+  .reveal .slides section { top: 0; }
+  .reveal pre, .reveal .highlight pre, .reveal .jp-OutputArea-output pre {
+    white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; }
+  .reveal .jp-OutputArea-output img { max-height: {{ resources.max_figure_height }}px; width: auto;
+    max-width: 100%; }
+  .reveal .jp-RenderedHTMLCommon table { font-size: 0.85em; }
+  /* code at 17 px: 121 characters fit the slide width (measured; tests/test_slides_html.py) */
+  :root { --jp-code-font-size: {{ resources.code_font_px }}px; }
 </style>
 {%- endblock html_head_css -%}
 {% block body_header %}
 {{ super() }}
-<div id="no-reveal-banner">reveal.js could not be loaded (offline?): the slides are shown as one page.</div>
+<div id="no-reveal-banner">reveal.js could not be loaded: the slides are shown as one page.</div>
 {% endblock body_header %}
 {% block footer_js %}
 <script src="{{ resources.reveal.url_prefix }}/dist/reveal.js"></script>
@@ -79,25 +82,21 @@ TEMPLATE = r"""
     return;
   }
   Reveal.initialize({
-    controls: true, progress: true, history: true, slideNumber: "c/t",
+    controls: true, progress: true, hash: true, slideNumber: "c/t", center: false,
     transition: "{{ resources.reveal.transition }}",
-    width: {{ resources.reveal.width | default('960', true) }},
-    height: {{ resources.reveal.height | default('700', true) }},
+    width: {{ resources.reveal.width }}, height: {{ resources.reveal.height }}, margin: 0.03,
     plugins: window.RevealNotes ? [RevealNotes] : []
   });
-  function scrollTallSlide() {  // a section longer than the screen gets a scrollbar
-    var limit = document.querySelector(".reveal").clientHeight * 0.95;
-    document.querySelectorAll("section.present").forEach(function (s) {
-      if (s.querySelector("section")) { return; }
-      if (s.scrollHeight > limit) {
-        s.style.height = "95vh"; s.style.overflowY = "auto"; s.style.marginTop = "20px";
-      }
-    });
+  function scrollTallSlide() {  // the last resort when a slide is still taller than the screen
+    var slide = Reveal.getCurrentSlide();
+    if (slide && slide.scrollHeight > {{ resources.reveal.height }} * 1.02) {
+      slide.style.height = "{{ resources.reveal.height }}px"; slide.style.overflowY = "auto";
+    }
   }
-  function typeset() {
-    if (window.MathJax && MathJax.Hub) { MathJax.Hub.Rerender(Reveal.getCurrentSlide()); }
+  function typeset() {  // MathJax measures wrongly in hidden slides: typeset the shown one again
+    if (window.MathJax && MathJax.Hub) { MathJax.Hub.Queue(["Rerender", MathJax.Hub, Reveal.getCurrentSlide()]); }
   }
-  Reveal.on("ready", scrollTallSlide);
+  Reveal.on("ready", function () { scrollTallSlide(); typeset(); });
   Reveal.on("slidechanged", function () { scrollTallSlide(); typeset(); });
 })();
 </script>
@@ -113,19 +112,33 @@ def _load_tool(name: str):
     return module
 
 
-def prepare(nb, with_solutions: bool = False):
+layout_tool = _load_tool("slide_layout")
+notes_tool = _load_tool("teaching_notes")
+
+
+def add_speaker_notes(nb, notes: dict[str, str]) -> list[str]:
+    """Put each section's notes right after its ``"slide"`` cell; return the headings without notes."""
+    cells, missing = [], []
+    for cell in nb.cells:
+        cells.append(cell)
+        if cell.metadata.get("slideshow", {}).get("slide_type") != "slide":
+            continue
+        heading = notes_tool.slide_heading(cell)
+        if heading in notes:
+            cells.append(nbformat.v4.new_markdown_cell(notes[heading],
+                                                       metadata={"slideshow": {"slide_type": "notes"}}))
+        else:
+            missing.append(heading or "(a slide without heading)")
+    nb.cells = cells
+    return missing
+
+
+def prepare(nb, with_solutions: bool = False, notes: dict[str, str] | None = None):
     """A copy of ``nb`` arranged for slides (see the module docstring)."""
     nb = copy.deepcopy(nb)
-    first_code = True
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        colab = "google.colab" in cell.source
-        setup = first_code and IMPORTS_COURSE_LIB.search(cell.source)
-        if colab or setup:
-            cell.metadata.setdefault("slideshow", {})["slide_type"] = "skip"
-        if not colab:
-            first_code = False
+    layout_tool.split_tall_markdown(nb)
+    layout_tool.split_tall_code(nb)
+    layout_tool.layout(nb)
     site = _load_tool("make_html")
     site.describe_widgets(nb)
     if not with_solutions:
@@ -136,6 +149,10 @@ def prepare(nb, with_solutions: bool = False):
                 cell.source = source
                 if cell.cell_type == "code":
                     cell.outputs = []
+            if cell.cell_type == "markdown":
+                cell.source, _ = student.swap_instructions(cell.source)
+    if notes is not None:
+        nb.metadata["slides_without_notes"] = add_speaker_notes(nb, notes)
     title = site.chapter_title(nb, fallback="")
     if title:
         nb.metadata["title"] = title
@@ -147,43 +164,51 @@ def _local_reveal(prefix: str, out: Path) -> str:
     src = Path(prefix)
     if not (src / "dist" / "reveal.js").is_file():
         raise SystemExit(f"make_slides: --reveal-prefix {prefix}: no dist/reveal.js in that folder")
-    dest = out / "reveal.js"
-    for part in ("dist", "plugin/notes"):
-        shutil.copytree(src / part, dest / part, dirs_exist_ok=True)
-    return "reveal.js"
+    return _load_tool("offline_assets").copy_reveal(out, source=src)
 
 
-def make_exporter(reveal_prefix: str = DEFAULT_REVEAL, mathjax_url: str | None = None) -> SlidesExporter:
+def make_exporter(reveal_prefix: str, mathjax_url: str) -> SlidesExporter:
     exporter = SlidesExporter(raw_template=TEMPLATE)
     exporter.reveal_url_prefix = reveal_prefix
     exporter.reveal_theme = "white"
-    exporter.reveal_scroll = True
+    exporter.reveal_width = str(layout_tool.SLIDE_WIDTH)
+    exporter.reveal_height = str(layout_tool.SLIDE_HEIGHT)
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    if mathjax_url:
-        exporter.mathjax_url = mathjax_url
+    exporter.mathjax_url = mathjax_url
     return exporter
 
 
-def build(paths, out: Path, reveal_prefix: str = DEFAULT_REVEAL, mathjax_url: str | None = None,
-          with_solutions: bool = False) -> list[Path]:
+def build(paths, out: Path, reveal_prefix: str | None = None, mathjax_url: str | None = None,
+          with_solutions: bool = False, teaching_root: Path = ROOT) -> list[Path]:
     """Convert each notebook; return the written ``.slides.html`` paths."""
+    assets = _load_tool("offline_assets")
     out.mkdir(parents=True, exist_ok=True)
-    if not re.match(r"^[a-z]+://", reveal_prefix) and Path(reveal_prefix).exists():
+    if reveal_prefix is None:
+        reveal_prefix = assets.copy_reveal(out)
+    elif not re.match(r"^[a-z]+://", reveal_prefix) and Path(reveal_prefix).exists():
         reveal_prefix = _local_reveal(reveal_prefix, out)
+    if mathjax_url is None:
+        mathjax_url = assets.copy_mathjax(out)
     exporter = make_exporter(reveal_prefix, mathjax_url)
     written = []
     for path in paths:
         start = time.perf_counter()
-        nb = prepare(nbformat.read(path, as_version=4), with_solutions)
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        notes = notes_tool.notes_for(path, teaching_root)
+        nb = prepare(nbformat.read(path, as_version=4), with_solutions, notes)
+        resources = {"metadata": {"name": path.stem}, "max_figure_height": layout_tool.MAX_FIGURE_HEIGHT,
+                     "code_font_px": layout_tool.CODE_PX}
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
         target = out / f"{path.stem}.slides.html"
         target.write_text(body, encoding="utf-8")
         kinds = [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in nb.cells]
         shown = [k for k in kinds if k not in ("skip", "notes")]
         n_slides = 1 + shown[1:].count("slide")
-        print(f"{target}: {n_slides} slides, {target.stat().st_size / 1024:.0f} KiB "
-              f"({time.perf_counter() - start:.1f} s)")
+        without = nb.metadata.get("slides_without_notes", [])
+        print(f"{target}: {n_slides} slides, {shown[1:].count('subslide')} sub-slides, "
+              f"{target.stat().st_size / 1024:.0f} KiB, "
+              + (f"{len(without)} slide(s) without speaker notes" if without else "speaker notes on every slide")
+              + f" ({time.perf_counter() - start:.1f} s)")
         written.append(target)
     return written
 
@@ -191,17 +216,22 @@ def build(paths, out: Path, reveal_prefix: str = DEFAULT_REVEAL, mathjax_url: st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "slides", help="output folder")
-    parser.add_argument("--reveal-prefix", default=DEFAULT_REVEAL,
-                        help="URL of reveal.js 4, or a local reveal.js folder to copy (offline decks)")
-    parser.add_argument("--mathjax-url", default=None, help="MathJax 2 URL (default: nbconvert's CDN)")
-    parser.add_argument("--with-solutions", action="store_true", help="keep exercise solutions")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: build/slides, or build/slides-instructor with solutions)")
+    parser.add_argument("--reveal-prefix", default=None,
+                        help="URL of reveal.js 4/5, or a local reveal.js folder to copy "
+                             "(default: the copy in the installed sphinx-revealjs package)")
+    parser.add_argument("--mathjax-url", default=None,
+                        help="MathJax 2 URL (default: a copy of the installed jupyter-server-mathjax)")
+    parser.add_argument("--with-solutions", action="store_true",
+                        help="keep exercise solutions (instructor decks: never hand these to students)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(ROOT.glob(CHAPTER_GLOB))
     if not paths:
         print("make_slides: no notebooks found", file=sys.stderr)
         return 1
-    build(paths, args.out, args.reveal_prefix, args.mathjax_url, args.with_solutions)
+    out = args.out or ROOT / "build" / ("slides-instructor" if args.with_solutions else "slides")
+    build(paths, out, args.reveal_prefix, args.mathjax_url, args.with_solutions)
     return 0
 
 

@@ -1,0 +1,90 @@
+"""MathJax and reveal.js from installed Python packages, copied next to the built HTML.
+
+The static site (``make_html.py``) and the decks (``make_slides.py``) load nothing from the network:
+each build copies what it needs into its own output folder and references it relatively, so the
+folder can be zipped, put on a USB stick or served from any web server and still typesets formulas
+and runs the slide engine.
+
+* MathJax 2.7 from ``jupyter-server-mathjax`` (the package the Jupyter server itself uses). It ships
+  ONE combined configuration, ``TeX-AMS-MML_HTMLorMML-full`` (HTML-CSS output); other configs such
+  as ``TeX-AMS_CHTML`` are not in it and silently typeset nothing, so :data:`MATHJAX_CONFIG` is that
+  one. The whole package folder is copied (12 MB with the web fonts and the menu translations,
+  Japanese included).
+* reveal.js 5 from ``sphinx-revealjs`` (a maintained Sphinx theme that vendors the upstream release
+  files ``dist/`` and ``plugin/`` unchanged, MIT). Only what the decks use is copied: the engine,
+  its CSS, the white theme with its font, and the speaker-notes plugin.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib.util import find_spec
+from pathlib import Path
+
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+REVEAL_PARTS = ("LICENSE", "dist/reveal.js", "dist/reveal.css", "dist/reset.css", "dist/theme/white.css",
+                "dist/theme/fonts/source-sans-pro", "plugin/notes/notes.js")
+
+
+class MissingAsset(RuntimeError):
+    """An instructor package is not installed (``pip install -e '.[instructor]'``, done by ``make venv``)."""
+
+
+def _package_dir(module: str, *parts: str) -> Path:
+    spec = find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingAsset(f"the Python package {module!r} is not installed: run `make venv` "
+                           f"(or pip install -e '.[instructor]')")
+    return Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
+
+
+def mathjax_source() -> Path:
+    """The folder holding ``MathJax.js`` in the installed ``jupyter-server-mathjax``."""
+    folder = _package_dir("jupyter_server_mathjax", "static")
+    if not (folder / "MathJax.js").is_file():
+        raise MissingAsset(f"no MathJax.js in {folder}")
+    return folder
+
+
+def reveal_source() -> Path:
+    """The reveal.js release folder (``dist/``, ``plugin/``) in the installed ``sphinx-revealjs``."""
+    folder = _package_dir("sphinx_revealjs", "_static", "revealjs")
+    if not (folder / "dist" / "reveal.js").is_file():
+        raise MissingAsset(f"no dist/reveal.js in {folder}")
+    return folder
+
+
+def reveal_version(folder: Path | None = None) -> str:
+    """``"5.2.0"``: read from the banner of ``dist/reveal.js``."""
+    head = ((folder or reveal_source()) / "dist" / "reveal.js").read_text(encoding="utf-8")[:200]
+    return head.split("reveal.js", 1)[1].split()[0] if "reveal.js" in head else "?"
+
+
+def _copy(src: Path, dest: Path) -> None:
+    if src.is_dir():
+        shutil.copytree(src, dest, dirs_exist_ok=True)
+    else:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest)
+
+
+def copy_mathjax(out: Path, name: str = "mathjax") -> str:
+    """Copy MathJax into ``out/name``; return the relative URL for the ``<script src>``."""
+    dest = out / name
+    if not (dest / "MathJax.js").is_file():
+        _copy(mathjax_source(), dest)
+    return f"{name}/MathJax.js?config={MATHJAX_CONFIG}"
+
+
+def copy_reveal(out: Path, name: str = "reveal.js", source: Path | None = None) -> str:
+    """Copy the parts of reveal.js the decks use into ``out/name``; return the relative prefix."""
+    source = source or reveal_source()
+    for part in REVEAL_PARTS:
+        if (source / part).exists():
+            _copy(source / part, out / name / part)
+    return name
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes in all files below ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
