@@ -687,3 +687,17 @@ def test_minibatches_reject_bad_inputs(kwargs, err, words):
             "rng": np.random.default_rng(0), **kwargs}
     with pytest.raises(err, match=re.escape(words)):
         iterate_minibatches(**args)
+
+
+@given(g=st.lists(st.floats(0.1, 1e3) | st.floats(-1e3, -0.1), min_size=1, max_size=5),
+       lr=st.floats(1e-4, 1.0), scale=st.floats(1e-2, 1e2))
+@settings(max_examples=50, deadline=None)
+def test_first_step_is_lr_times_sign_for_adam_and_adagrad(g, lr, scale):
+    # the invariant behind "one step size per parameter": step 1 ignores the gradient's size
+    # (as long as |g| >> eps: here |g| >= 1e-3)
+    g = np.array(g) * scale
+    for opt in (Adam(lr=lr), AdaGrad(lr=lr)):
+        path = _one_param(np.zeros_like(g), [g], opt)
+        np.testing.assert_allclose(path[0], -lr * np.sign(g), rtol=1e-4)
+    path = _one_param(np.zeros_like(g), [g], RMSProp(lr=lr))  # no bias correction: 10 lr
+    np.testing.assert_allclose(path[0], -10 * lr * np.sign(g), rtol=1e-3)
