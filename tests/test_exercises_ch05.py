@@ -217,3 +217,49 @@ def test_rate_from_hvp_hints(answer, hint):
 ])
 def test_momentum_limit_hints(answer, hint):
     _fails_with("5.6", answer, hint)
+
+
+# ------------------------------------------------------------------ every message in Japanese too
+JA_CASES = [
+    ("5.1", lambda H: 1.0 / np.linalg.eigvalsh(H)[-1], "1/λ_max を返しています"),
+    ("5.1", lambda H: "0.2", "数値が返るはず"),
+    ("5.1", lambda H: float("nan"), "NaN か inf"),
+    ("5.2", lambda H, lr: np.abs(1.0 - lr * np.linalg.eigvalsh(H)), "符号は残して"),
+    ("5.2", lambda H, lr: 1.0 + lr * np.linalg.eigvalsh(H), "ヒント"),
+    ("5.3", _early, "1 ステップ早すぎ"),
+    ("5.3", _counting, "呼び出し回数を数えたり"),
+    ("5.4", loop_answer, "range(t) についてのループ"),
+    ("5.4", while_answer, "while ループ"),
+    ("5.4", recursive_answer, "再帰呼び出し"),
+    ("5.4", library_answer, "gradient_descent は呼ばないで"),
+    ("5.5", _batched, "平らなベクトル"),
+    ("5.5", _twice, "ちょうど n 回"),
+    ("5.5", _largest_magnitude, "絶対値が最大"),
+    ("5.6", lambda lam, mu, nesterov=False: 2 * (1 + mu) / lam, "重球法"),
+    ("5.6", lambda lam, mu, nesterov=False: 1.0, "正しくは"),
+]
+
+
+@pytest.fixture
+def japanese():
+    import course_lib
+    course_lib.setup_notebook(0, lang="ja")
+    yield
+    course_lib.setup_notebook(0, lang="en")
+
+
+@pytest.mark.parametrize("exercise_id, answer, hint", JA_CASES)
+def test_hints_in_japanese(japanese, exercise_id, answer, hint):
+    result = check(exercise_id, answer)
+    assert not result
+    assert hint in result.message, result.message
+
+
+@pytest.mark.parametrize("exercise_id, reference", [
+    ("5.1", critical_rate), ("5.2", factors), ("5.3", step_decay), ("5.4", closed_form),
+    ("5.5", rate_from_hvp), ("5.6", momentum_limit),
+])
+def test_pass_messages_in_japanese(japanese, exercise_id, reference):
+    result = check(exercise_id, reference)
+    assert result
+    assert any("\u3040" <= ch <= "\u9fff" for ch in result.message), result.message
