@@ -1,10 +1,12 @@
 """Chapter 2 exercise checkers: the reference passes, each plausible mistake fails with its own hint."""
 
 import math
+import re
 
 import numpy as np
 import pytest
 
+from course_lib import i18n
 from course_lib.autodiff import Value, forward_mode_derivative
 from course_lib.exercises import check
 from course_lib.gradcheck import numerical_derivative, numerical_gradient
@@ -54,36 +56,36 @@ def test_reference_answers_leave_value_backward_intact():
     assert Value.backward is original
 
 
-@pytest.mark.parametrize(
-    "bad, hint",
-    [
-        (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "FORWARD difference"),
-        (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
-        (lambda f, x, h=1e-2: (f(x + h) - f(x - h)) / (2 * h), "default h"),
-        (lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h), "give h a default"),
-        (lambda f, x, h=1e-5: numerical_derivative(f, x, h), "not to call"),
-        (lambda f, x, h=1e-5: complex((f(x + h) - f(x - h)) / (2 * h)), "complex"),
-        (lambda f, x, h=1e-5: float("nan"), "NaN"),
-    ],
-)
+CENTRAL_BAD = [
+    (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "FORWARD difference"),
+    (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
+    (lambda f, x, h=1e-2: (f(x + h) - f(x - h)) / (2 * h), "default h"),
+    (lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h), "give h a default"),
+    (lambda f, x, h=1e-5: numerical_derivative(f, x, h), "not to call"),
+    (lambda f, x, h=1e-5: complex((f(x + h) - f(x - h)) / (2 * h)), "complex"),
+    (lambda f, x, h=1e-5: float("nan"), "NaN"),
+]
+
+
+@pytest.mark.parametrize("bad, hint", CENTRAL_BAD)
 def test_central_difference_hints(bad, hint):
     result = check("2.1", bad)
     assert not result and hint in result.message, result.message
 
 
-@pytest.mark.parametrize(
-    "bad, hint",
-    [
-        (lambda x: math.exp(x) / (1 + math.exp(x)), "overflows"),  # the former reference
-        (lambda x: 1 / (1 + math.exp(-x)), "overflows"),  # overflows for x = -800
-        (lambda x: np.exp(x) / (1 + np.exp(x)), "overflows"),  # inf / inf = nan, no exception
-        (lambda x: math.exp(x), "inner derivative"),
-        (lambda x: 1 / (1 + math.exp(x)), "outer derivative"),
-        (lambda x: math.log1p(math.exp(x)), "softplus itself"),
-        (lambda x: complex(_softplus_grad(x)), "complex"),
-        (lambda x: [_softplus_grad(x)] * 2, "one number"),
-    ],
-)
+SOFTPLUS_BAD = [
+    (lambda x: math.exp(x) / (1 + math.exp(x)), "overflows"),  # the former reference
+    (lambda x: 1 / (1 + math.exp(-x)), "overflows"),  # overflows for x = -800
+    (lambda x: np.exp(x) / (1 + np.exp(x)), "overflows"),  # inf / inf = nan, no exception
+    (lambda x: math.exp(x), "inner derivative"),
+    (lambda x: 1 / (1 + math.exp(x)), "outer derivative"),
+    (lambda x: math.log1p(math.exp(x)), "softplus itself"),
+    (lambda x: complex(_softplus_grad(x)), "complex"),
+    (lambda x: [_softplus_grad(x)] * 2, "one number"),
+]
+
+
+@pytest.mark.parametrize("bad, hint", SOFTPLUS_BAD)
 def test_softplus_grad_hints(bad, hint):
     with np.errstate(all="ignore"):
         result = check("2.2", bad)
@@ -97,20 +99,20 @@ def _by_engine(w, b):
     return wv.grad, bv.grad
 
 
-@pytest.mark.parametrize(
-    "bad, hint",
-    [
-        (lambda w, b: tuple(g / 2 for g in _grad_by_hand(w, b)), "d(u^2)/du = 2u"),
-        (lambda w, b: _grad_by_hand(w, b)[::-1], "order"),
-        (lambda w, b: tuple(-g for g in _grad_by_hand(w, b)), "sign is flipped"),
-        (lambda w, b: (_grad_by_hand(w, b)[1], _grad_by_hand(w, b)[1]), "factor x = 1.5"),
-        (lambda w, b: (2 * (math.tanh(1.5 * w + b) - 0.5) * 1.5, 2 * (math.tanh(1.5 * w + b) - 0.5)),
-         "tanh step"),
-        (_by_engine, "BY HAND"),
-        (lambda w, b: ("dw", "db"), "expected numbers"),
-        (lambda w, b: (complex(_grad_by_hand(w, b)[0]), 0.0), "complex"),
-    ],
-)
+BY_HAND_BAD = [
+    (lambda w, b: tuple(g / 2 for g in _grad_by_hand(w, b)), "d(u^2)/du = 2u"),
+    (lambda w, b: _grad_by_hand(w, b)[::-1], "order"),
+    (lambda w, b: tuple(-g for g in _grad_by_hand(w, b)), "sign is flipped"),
+    (lambda w, b: (_grad_by_hand(w, b)[1], _grad_by_hand(w, b)[1]), "factor x = 1.5"),
+    (lambda w, b: (2 * (math.tanh(1.5 * w + b) - 0.5) * 1.5, 2 * (math.tanh(1.5 * w + b) - 0.5)),
+     "tanh step"),
+    (_by_engine, "BY HAND"),
+    (lambda w, b: ("dw", "db"), "expected numbers"),
+    (lambda w, b: (complex(_grad_by_hand(w, b)[0]), 0.0), "complex"),
+]
+
+
+@pytest.mark.parametrize("bad, hint", BY_HAND_BAD)
 def test_grad_by_hand_hints(bad, hint):
     result = check("2.3", bad)
     assert not result and hint in result.message, result.message
@@ -131,37 +133,37 @@ def _forward_mode(f, xs):
     return [forward_mode_derivative(out, v) for v in values]
 
 
-@pytest.mark.parametrize(
-    "bad, hint",
-    [
-        (_one_backward_per_input, "ONE call"),
-        (_forward_mode, "without backward()"),
-        (lambda f, xs: list(numerical_gradient(lambda a: f([Value(float(v)) for v in a]).data,
-                                               np.array(xs))), "without backward()"),
-        (lambda f, xs: [v for v in [Value(x) for x in xs]], "Value objects"),
-        (lambda f, xs: f([Value(x) for x in xs]).data, "one number"),
-        (lambda f, xs: [1.0] * len(xs), "values differ"),
-        (lambda f, xs: f(xs).backward(), "Wrap every number in Value"),
-    ],
-)
+GRADIENT_BAD = [
+    (_one_backward_per_input, "ONE call"),
+    (_forward_mode, "without backward()"),
+    (lambda f, xs: list(numerical_gradient(lambda a: f([Value(float(v)) for v in a]).data,
+                                           np.array(xs))), "without backward()"),
+    (lambda f, xs: [v for v in [Value(x) for x in xs]], "Value objects"),
+    (lambda f, xs: f([Value(x) for x in xs]).data, "one number"),
+    (lambda f, xs: [1.0] * len(xs), "values differ"),
+    (lambda f, xs: f(xs).backward(), "Wrap every number in Value"),
+]
+
+
+@pytest.mark.parametrize("bad, hint", GRADIENT_BAD)
 def test_gradient_hints(bad, hint):
     result = check("2.4", bad)
     assert not result and hint in result.message, result.message
 
 
-@pytest.mark.parametrize(
-    "bad, hint",
-    [
-        (lambda s, n: n * 8 * sum(s[:-1]), "ReLU masks"),
-        (lambda s, n: n * 8 * (sum(s[:-1]) + sum(s[1:-1])), "1 byte per entry"),
-        (lambda s, n: n * (8 * sum(s[1:-1]) + sum(s[1:-1])), "first Linear"),
-        (lambda s, n: n * (8 * sum(s) + sum(s[1:-1])), "output layer"),
-        (lambda s, n: 8 * sum(s[:-1]) + sum(s[1:-1]), "batch_size"),
-        (lambda s, n: n * (4 * sum(s[:-1]) + sum(s[1:-1])), "8 bytes"),
-        (lambda s, n: 12345, "each Linear keeps"),
-        (lambda s, n: complex(_predict(s, n)), "complex"),
-    ],
-)
+CACHED_BAD = [
+    (lambda s, n: n * 8 * sum(s[:-1]), "ReLU masks"),
+    (lambda s, n: n * 8 * (sum(s[:-1]) + sum(s[1:-1])), "1 byte per entry"),
+    (lambda s, n: n * (8 * sum(s[1:-1]) + sum(s[1:-1])), "first Linear"),
+    (lambda s, n: n * (8 * sum(s) + sum(s[1:-1])), "output layer"),
+    (lambda s, n: 8 * sum(s[:-1]) + sum(s[1:-1]), "batch_size"),
+    (lambda s, n: n * (4 * sum(s[:-1]) + sum(s[1:-1])), "8 bytes"),
+    (lambda s, n: 12345, "each Linear keeps"),
+    (lambda s, n: complex(_predict(s, n)), "complex"),
+]
+
+
+@pytest.mark.parametrize("bad, hint", CACHED_BAD)
 def test_cached_bytes_hints(bad, hint):
     result = check("2.5", bad)
     assert not result and hint in result.message, result.message
@@ -178,3 +180,40 @@ def test_cached_bytes_refuses_a_measurement():
 
     result = check("2.5", measured)
     assert not result and "PREDICT" in result.message
+
+
+# --- the same checks in Japanese (setup_notebook(..., lang="ja")) ---------------------------------
+
+_SHARED_HELPER_HINTS = {"complex", "NaN", "expected numbers"}  # worded by course_lib.exercises' helpers
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def japanese():
+    i18n.set_language("ja")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.mark.parametrize(
+    "exercise_id, bad, hint",
+    [(ex, bad, hint) for ex, cases in [("2.1", CENTRAL_BAD), ("2.2", SOFTPLUS_BAD), ("2.3", BY_HAND_BAD),
+                                         ("2.4", GRADIENT_BAD), ("2.5", CACHED_BAD)]
+     for bad, hint in cases if hint not in _SHARED_HELPER_HINTS],
+)
+def test_every_hint_speaks_japanese(japanese, exercise_id, bad, hint):
+    with np.errstate(all="ignore"):
+        result = check(exercise_id, bad)
+    assert not result and _JAPANESE.search(result.message), result.message
+    i18n.set_language("en")
+    with np.errstate(all="ignore"):
+        assert hint in check(exercise_id, bad).message  # the English hint is unchanged
+
+
+@pytest.mark.parametrize(
+    "exercise_id, answer",
+    [("2.1", _central), ("2.2", _softplus_grad), ("2.3", _grad_by_hand), ("2.4", _gradient), ("2.5", _predict)],
+)
+def test_passing_answers_are_praised_in_japanese(japanese, exercise_id, answer):
+    result = check(exercise_id, answer)
+    assert result and _JAPANESE.search(result.message), result.message

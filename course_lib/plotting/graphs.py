@@ -3,6 +3,7 @@
 ``draw_graph`` draws a :class:`~course_lib.autodiff.Value` graph with matplotlib alone (no
 Graphviz): inputs on the left, the output on the right, one column per depth, each value node
 showing its data and gradient, each operation as a small circle, arrows in the forward direction.
+Legends, axis labels and annotations are in the notebook's language (:func:`course_lib.i18n.tr`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from course_lib.autodiff import Value, topological_order
 from course_lib.gradcheck import numerical_derivative
+from course_lib.i18n import tr
 
 __all__ = ["draw_graph", "plot_secants", "plot_step_errors", "plot_autodiff_cost", "plot_activation_memory"]
 
@@ -273,11 +275,11 @@ def plot_secants(
     for h, color in zip(hs, colors):
         slope = (f(x0 + h) - y0) / h
         ax.plot(grid, y0 + slope * (grid - x0), color=color, linewidth=1.2,
-                label=f"secant h = {h:g}: slope {slope:.3f}")
+                label=tr(f"secant h = {h:g}: slope {slope:.3f}", f"割線 h = {h:g}：傾き {slope:.3f}"))
         ax.plot([x0 + h], [f(x0 + h)], "o", color=color, markersize=5)
     slope = numerical_derivative(f, x0)
     ax.plot(grid, y0 + slope * (grid - x0), "--", color="tab:red", linewidth=1.5,
-            label=f"tangent: slope f'(x0) = {slope:.3f}")
+            label=tr(f"tangent: slope f'(x0) = {slope:.3f}", f"接線：傾き f'(x0) = {slope:.3f}"))
     ax.plot([x0], [y0], "o", color="black", markersize=6)
     values = [f(x) for x in grid]
     pad = 0.15 * (max(values) - min(values))
@@ -326,24 +328,25 @@ def plot_step_errors(
         if err.shape != hs.shape:
             raise ValueError(f"errors[{name!r}] has shape {err.shape}, expected {hs.shape} like hs")
         color = f"C{i}"
-        ax.loglog(hs, np.maximum(err, tiny), "-", color=color, linewidth=1.3, label=f"{name} difference")
+        ax.loglog(hs, np.maximum(err, tiny), "-", color=color, linewidth=1.3, label=tr(f"{name} difference", f"{name}差分"))
         if models is not None and name in models:
             ax.loglog(hs, models[name], "--", color=color, linewidth=1, alpha=0.8,
-                      label=f"{name}: predicted (truncation + round-off)")
+                      label=tr(f"{name}: predicted (truncation + round-off)",
+                               f"{name}差分の予測（打ち切り誤差 + 丸め誤差）"))
         best = int(np.argmin(err))
         ax.plot(hs[best], err[best], "o", color=color, markersize=9, markeredgecolor="black", zorder=5)
-        ax.annotate(f"best h ≈ {hs[best]:.0e}", (hs[best], err[best]), textcoords="offset points",
+        ax.annotate(tr(f"best h ≈ {hs[best]:.0e}", f"最適な h ≈ {hs[best]:.0e}"), (hs[best], err[best]), textcoords="offset points",
                     xytext=(-10, -3), ha="right", va="top", fontsize=9, color=color,
                     bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
         lowest = min(lowest, float(np.min(np.maximum(err, tiny))))
     ax.set_ylim(bottom=lowest / 20)  # room for the labels under the best points
     if default_h is not None:
         ax.axvline(default_h, color="0.35", linestyle=":", linewidth=1.2, zorder=1)
-        ax.annotate(f"default h = {default_h:.0e}", (default_h, 0.0), xycoords=("data", "axes fraction"),
+        ax.annotate(tr(f"default h = {default_h:.0e}", f"既定の h = {default_h:.0e}"), (default_h, 0.0), xycoords=("data", "axes fraction"),
                     xytext=(4, 4), textcoords="offset points", ha="left", va="bottom", fontsize=9,
                     color="0.3")
-    ax.set_xlabel("step size h")
-    ax.set_ylabel("|numerical − exact derivative|")
+    ax.set_xlabel(tr("step size h", "刻み幅 h"))
+    ax.set_ylabel(tr("|numerical − exact derivative|", "|数値微分 − 真の微分|"))
     ax.legend(fontsize=9, loc="upper center")
     return ax
 
@@ -352,7 +355,7 @@ def plot_autodiff_cost(
     n_inputs,
     costs: Mapping[str, np.ndarray],
     ax: plt.Axes | None = None,
-    ylabel: str = "operations counted",
+    ylabel: str | None = None,
     reference: str | None = None,
 ) -> plt.Axes:
     """Log-log plot of the work needed for a full gradient against the number of inputs ``n``.
@@ -363,7 +366,8 @@ def plot_autodiff_cost(
     costs : dict of str -> array, shape (K,)
         One curve per method, e.g. ``"reverse mode"``, ``"forward mode"``, ``"central differences"``.
     ax : matplotlib Axes, optional
-    ylabel : str
+    ylabel : str, optional
+        By default "operations counted" (in the language of the notebook).
     reference : str, optional
         Key of ``costs`` drawn as a grey dashed baseline (e.g. the cost of one function evaluation).
 
@@ -387,8 +391,8 @@ def plot_autodiff_cost(
             ax.loglog(n_inputs, cost, "-" + markers[i % len(markers)], markersize=5, label=name)
         ax.annotate(f"{cost[-1]:,.0f}", (n_inputs[-1], cost[-1]), textcoords="offset points",
                     xytext=(6, 0), va="center", fontsize=9)
-    ax.set_xlabel("number of inputs n")
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr("number of inputs n", "入力の数 n"))
+    ax.set_ylabel(tr("operations counted", "数えた演算の回数") if ylabel is None else ylabel)
     ax.set_xlim(n_inputs[0] / 1.3, n_inputs[-1] * 2.2)
     ax.legend(fontsize=9, loc="upper left")
     return ax
@@ -438,7 +442,7 @@ def plot_activation_memory(
     ax.set_xticks(x, [f"{v:g}" for v in x])
     ax.xaxis.set_minor_locator(plt.NullLocator())
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("memory kept (MiB)")
+    ax.set_ylabel(tr("memory kept (MiB)", "保持するメモリ (MiB)"))
     if title:
         ax.set_title(title)
     ax.legend(fontsize=9, loc="upper left")
