@@ -3,7 +3,8 @@
 An exercise that says "do not call ``losses.mse_grad``" is checked with :func:`uses_name`, which reads
 the names a function's code refers to (its own and those of the lambdas and helpers defined inside
 it). :func:`real_array` turns an answer into a float64 array or explains why it cannot: complex
-numbers, ``Value`` objects, text, NaN and inf each get their own message.
+numbers, ``Value`` objects, text, NaN and inf each get their own message, in English and Japanese
+(``tr``, :mod:`course_lib.i18n`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import types
 import numpy as np
 
 from course_lib.exercises import Result
+from course_lib.i18n import tr
 
 __all__ = ["uses_name", "real_array"]
 
@@ -54,20 +56,29 @@ def real_array(name: str, value, finite: bool = True) -> tuple[np.ndarray | None
     try:
         array = np.asarray(value)
     except (TypeError, ValueError):  # ragged lists
-        return None, Result(False, f"{name}: expected numbers in a regular array, got {type(value).__name__}.")
+        return None, Result(False, tr(f"{name}: expected numbers in a regular array, got {type(value).__name__}.",
+                                      f"{name}: 形のそろった配列の数値が必要ですが、{type(value).__name__} が"
+                                      "返されました。"))
     if array.dtype.kind == "c":
-        return None, Result(False, f"{name}: got complex numbers; the answer is real — check for a "
-                                   "square root or log of a negative number.")
+        return None, Result(False, tr(f"{name}: got complex numbers; the answer is real — check for a "
+                                      "square root or log of a negative number.",
+                                      f"{name}: 複素数が返されました。答えは実数です。負の数の平方根や対数を"
+                                      "とっていないか確かめてください。"))
     if array.dtype.kind == "O":
         if any(type(v).__name__ == "Value" for v in array.ravel()):
-            return None, Result(False, f"{name}: got Value objects; return plain numbers (their .data or .grad).")
+            return None, Result(False, tr(f"{name}: got Value objects; return plain numbers (their .data or .grad).",
+                                          f"{name}: Value オブジェクトが返されました。ふつうの数（その .data か "
+                                          ".grad）を返してください。"))
         try:
             array = array.astype(np.float64)
         except (TypeError, ValueError):
-            return None, Result(False, f"{name}: expected numbers, got {type(value).__name__}.")
+            return None, Result(False, tr(f"{name}: expected numbers, got {type(value).__name__}.",
+                                          f"{name}: 数値が必要ですが、{type(value).__name__} が返されました。"))
     if array.dtype.kind not in "biuf":
-        return None, Result(False, f"{name}: expected numbers, got {type(value).__name__} of dtype {array.dtype}.")
+        return None, Result(False, tr(f"{name}: expected numbers, got {type(value).__name__} of dtype {array.dtype}.",
+                                      f"{name}: 数値が必要ですが、dtype が {array.dtype} の {type(value).__name__} "
+                                      "が返されました。"))
     array = array.astype(np.float64)
     if finite and not np.all(np.isfinite(array)):
-        return None, Result(False, f"{name}: contains NaN or inf.")
+        return None, Result(False, tr(f"{name}: contains NaN or inf.", f"{name}: NaN か inf が含まれています。"))
     return array, None
