@@ -104,17 +104,19 @@ axes[1].set_title(f"Slope in every direction at ({point[0]:.2f}, {point[1]:.2f})
 fig.tight_layout()
 plt.show()
 
+g_point = grad_demo(point)
 directions = np.radians(np.arange(3600) / 10)  # 3600 unit vectors, 0.1 degree apart
-slopes = np.column_stack([np.cos(directions), np.sin(directions)]) @ grad_demo(point)
+slopes = np.column_stack([np.cos(directions), np.sin(directions)]) @ g_point
+steepest = np.degrees(directions[slopes.argmax()])
 tangent = np.array([-2 * np.sin(phi[1]), np.cos(phi[1])])  # along the contour line at the point
-print(f"steepest slope over 3600 directions: {slopes.max():.4f} at {np.degrees(directions[slopes.argmax()]):.1f}°;"
-      f"  |∇f| = {np.linalg.norm(grad_demo(point)):.4f}, pointing at "
-      f"{np.degrees(np.arctan2(*grad_demo(point)[::-1])):.1f}°")
-print(f"∇f · (tangent of the contour line) = {abs(grad_demo(point) @ tangent):.3f}")
+print(f"steepest slope over 3600 directions: {slopes.max():.4f}, at {steepest:.1f}°")
+print(f"|∇f| = {np.linalg.norm(g_point):.4f}, and ∇f points at "
+      f"{np.degrees(np.arctan2(g_point[1], g_point[0])):.1f}°")
+print(f"∇f · (tangent of the contour line) = {abs(g_point @ tangent):.3f}")
 
 # %% [markdown]
-# The largest slope over all directions is $\lVert\nabla f\rVert$, found exactly in the gradient's
-# direction, and the gradient has no component along the contour line. So gradient descent is
+# The largest slope over all directions is $\lVert\nabla f\rVert$ = 3.1623, found in the gradient's
+# direction (63.4°), and the gradient has no component along the contour line. So gradient descent is
 #
 # $$
 # \theta_{t+1} = \theta_t - \eta\, \nabla L(\theta_t),
@@ -216,8 +218,8 @@ plt.show()
 #   curves upwards in every direction, and its minimum is the origin.
 #
 # Take $A$ diagonal, $A = \mathrm{diag}(\lambda_1, \lambda_2)$ — for any symmetric $A$ we can rotate
-# the axes to its eigenvectors to get this form. The update $x_{t+1} = x_t - \eta A x_t$ then splits into two
-# independent 1-D problems:
+# the axes to its eigenvectors to get this form. The update $x_{t+1} = x_t - \eta A x_t$ then
+# splits into two independent 1-D problems:
 #
 # $$
 # x_{t+1,i} = (1 - \eta\lambda_i)\, x_{t,i}, \qquad i = 1, 2 .
@@ -309,7 +311,7 @@ fig.tight_layout()
 plt.show()
 for t in [10, 100, 1000, 5000]:
     print(f"step {t:>4}: (x, y) = ({rosen_path[t, 0]:.3f}, {rosen_path[t, 1]:.3f})   f = {rosen_loss[t]:.2e}")
-side = np.sign(rosen_path[:, 1] - rosen_path[:, 0] ** 2)  # +1 above the valley floor y = x², -1 below
+side = np.sign(rosen_path[:, 1] - rosen_path[:, 0] ** 2)  # +1 above the floor y = x², -1 below
 print(f"steps that end on the other side of the valley floor y = x² than the step before: "
       f"{(np.flatnonzero(side[1:] != side[:-1]) + 1).tolist()}")
 
@@ -405,12 +407,14 @@ _, full_grad = loss_and_grad(w0, X_reg, y_reg)
 per_example = np.array([loss_and_grad(w0, X_reg[n:n + 1], y_reg[n:n + 1])[1] for n in range(N)])
 sigma = np.sqrt(np.mean(np.sum((per_example - full_grad) ** 2, axis=1)))
 print(f"exact gradient at w = 0: {np.round(full_grad, 3)};  σ of single examples = {sigma:.3f}")
-print("  B   mean of the estimates   RMS error   σ/√B·√((N−B)/(N−1))   σ/√B (no correction)")
+print("  B   mean of the estimates   RMS error   σ/√B·√((N−B)/(N−1))   "
+      "σ/√B (no correction)")
 for batch_size in [1, 4, 16, 64]:
     epochs_needed = max(1, 3200 * batch_size // N)  # about 3,200 mini-batches for every B
     estimates = np.array([loss_and_grad(w0, Xb, yb)[1]
                           for _ in range(epochs_needed)
-                          for Xb, yb in optim.iterate_minibatches(X_reg, y_reg, batch_size, rng=rng)])
+                          for Xb, yb in optim.iterate_minibatches(X_reg, y_reg, batch_size,
+                                                                  rng=rng)])
     rms = np.sqrt(np.mean(np.sum((estimates - full_grad) ** 2, axis=1)))
     predicted = sigma / np.sqrt(batch_size) * np.sqrt((N - batch_size) / (N - 1))
     print(f"{batch_size:>3}   {np.array2string(estimates.mean(axis=0), precision=3):<22}"
