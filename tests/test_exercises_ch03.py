@@ -1,9 +1,11 @@
 """Chapter 3 exercise checkers: the reference passes, each plausible mistake gets its targeted hint."""
 
+import re
+
 import numpy as np
 import pytest
 
-from course_lib import losses
+from course_lib import i18n, losses
 from course_lib.exercises import check
 from course_lib.layers import Linear, ReLU, SoftmaxCrossEntropy
 from course_lib.network import Sequential
@@ -187,3 +189,41 @@ def _dead_units(W, b, X):
 def test_3_6_mistakes_get_hints(answer, hint):
     assert check("3.6", _dead_units)
     _fails_with("3.6", answer, hint)
+
+
+# ------------------------------------------------------------------------- Japanese hints
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def japanese():
+    i18n.set_language("ja")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("3.1", _sigmoid_backward),
+    ("3.1", lambda out, g: out * (1 - out)),
+    ("3.1", _sigmoid_in_place),
+    ("3.2", _linear_backward),
+    ("3.2", lambda x, W, g: (g @ W.T, g.T @ x, g.sum(axis=0))),
+    ("3.2", lambda x, W, g: (g @ W, x.T @ g, g.sum(axis=0))),
+    ("3.3", _two_layer),
+    ("3.3", _two_layer_with_layers),
+    ("3.3", lambda *a: _two_layer(*a, divide=False)),
+    ("3.4", _softmax_backward),
+    ("3.4", _softmax_with_jacobians),
+    ("3.4", lambda p, g: p * ((g * p).sum(axis=1, keepdims=True) - g)),
+    ("3.5", _he_init),
+    ("3.5", lambda i, o, rng: rng.normal(0, np.sqrt(2 / (i + o)), size=(i, o))),
+    ("3.5", lambda i, o, rng: np.zeros((i, o))),
+    ("3.6", _dead_units),
+    ("3.6", lambda W, b, X: np.all(X @ W + b < 0, axis=0)),
+    ("3.6", lambda W, b, X: np.all(X @ W + b <= 0, axis=0) + 0j),
+])
+def test_messages_are_japanese_when_the_notebook_is(japanese, exercise_id, answer):
+    message = check(exercise_id, answer).message
+    assert JAPANESE.search(message), message
+    i18n.set_language("en")
+    assert not JAPANESE.search(check(exercise_id, answer).message)

@@ -95,3 +95,32 @@ def test_collect_layer_signals_keeps_relu_zeros_but_histograms_skip_them():
     model_tanh = Sequential(Linear(3, 4, rng=rng), Tanh(), Linear(4, 2, rng=rng))
     assert len(plotting.collect_layer_signals(model_tanh, SoftmaxCrossEntropy(), np.ones((2, 3)), [0, 1])
                ["activations"]) == 1
+
+
+def test_figure_text_follows_the_notebook_language_with_every_glyph():
+    import warnings
+
+    import course_lib
+
+    course_lib.setup_notebook(0, lang="ja")
+    try:
+        *_, sig = _signals()
+        rng = np.random.default_rng(0)
+        norms = plotting.plot_gradient_norms({"relu, He（適切）": [1, 1], "relu, Xavier（不適切）": [0.1, 0.1]})
+        axes = [norms, *plotting.plot_activations(), plotting.plot_backward_shapes(2, 3, 2),
+                plotting.plot_gradcheck_errors({"Linear: W": 1e-11}),
+                *plotting.plot_error_signals([rng.normal(size=(4, 3))], ["scores"]),
+                plotting.plot_gradient_cost([10, 20], {"a": [1, 2]}),
+                *plotting.plot_jacobians({"J": np.eye(3)}), *plotting.plot_layer_histograms({"a": sig}).ravel(),
+                *plotting.plot_unit_weights({"W": rng.normal(size=(64, 2))}).ravel(),
+                *plotting.plot_random_functions(np.arange(3.0), {"a": [np.arange(3.0)]}),
+                *plotting.plot_unit_activity({"lr": np.array([0.0, 1.0])})]
+        text = " ".join(t for ax in axes for t in (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()))
+        assert "勾配確認" in text and "死んだユニット" in text and "ゼロが" in text
+        assert [line.get_linestyle() for line in norms.get_lines()] == ["-", "--"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
+            for number in plt.get_fignums():
+                plt.figure(number).canvas.draw()
+    finally:
+        course_lib.setup_notebook(0, lang="en")

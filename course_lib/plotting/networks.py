@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from course_lib.i18n import tr
 from course_lib.layers import Linear, ReLU, Sigmoid, Tanh
 
 __all__ = [
@@ -52,13 +53,16 @@ def plot_activations(x_range: float = 5.0, axes=None):
         slope = layer.backward(np.ones_like(x))
         if name == "relu":  # undefined at exactly 0: break the line instead of drawing a wall
             slope = np.where(x == 0, np.nan, slope)
-        ax_f.plot(x[0], y[0], lw=2, color=_COLORS[name], label=name)
-        ax_d.plot(x[0], slope[0], lw=2, color=_COLORS[name], label=name)
-    ax_f.set(xlabel="x", ylabel="f(x)", title="Activation f(x)", ylim=(-1.2, 2.2))
-    ax_d.set(xlabel="x", ylabel="f'(x)", title="Slope f'(x): what backward multiplies δ by",
+        label = {"sigmoid": tr("sigmoid", "シグモイド関数"), "tanh": "tanh", "relu": tr("relu", "ReLU")}[name]
+        ax_f.plot(x[0], y[0], lw=2, color=_COLORS[name], label=label)
+        ax_d.plot(x[0], slope[0], lw=2, color=_COLORS[name], label=label)
+    ax_f.set(xlabel="x", ylabel="f(x)", title=tr("Activation f(x)", "活性化関数 f(x)"), ylim=(-1.2, 2.2))
+    ax_d.set(xlabel="x", ylabel="f'(x)",
+             title=tr("Slope f'(x): what backward multiplies δ by", "傾き f'(x): backward が δ に掛ける値"),
              ylim=(-0.05, 1.15))
     ax_d.axhline(0.25, color="C0", ls=":", lw=1)
-    ax_d.text(x_range * 0.42, 0.28, "sigmoid: slope ≤ 0.25", color="C0", fontsize=9)
+    ax_d.text(x_range * 0.42, 0.28, tr("sigmoid: slope ≤ 0.25", "シグモイド関数: 傾き ≦ 0.25"),
+              color="C0", fontsize=9)
     for ax in axes:
         ax.legend(loc="upper left")
     return ax_f, ax_d
@@ -95,10 +99,14 @@ def plot_backward_shapes(n: int, n_in: int, n_out: int, ax=None, scale: float = 
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 3.0))
     colors = {"X": "C0", "d": "C3", "W": "C2", "g": "C1"}
+    # IPAex Gothic, the Japanese font, has no ᵀ or ₙ: in Japanese these are drawn with mathtext
+    x_t, w_t = tr("Xᵀ", r"$X^{\top}$"), tr("Wᵀ", r"$W^{\top}$")
     rows = [
-        ("dW = Xᵀ δ", [(n_in, n, "Xᵀ", "X"), (n, n_out, "δ", "d"), (n_in, n_out, "dW", "g")], "·"),
-        ("db = Σₙ δ", [(n, n_out, "δ", "d"), (1, n_out, "db", "g")], "sum"),
-        ("dX = δ Wᵀ", [(n, n_out, "δ", "d"), (n_out, n_in, "Wᵀ", "W"), (n, n_in, "dX", "g")], "·"),
+        (tr("dW = Xᵀ δ", r"$dW = X^{\top} \delta$"),
+         [(n_in, n, x_t, "X"), (n, n_out, "δ", "d"), (n_in, n_out, "dW", "g")], "·"),
+        (tr("db = Σₙ δ", r"$db = \Sigma_n \delta$"), [(n, n_out, "δ", "d"), (1, n_out, "db", "g")], "sum"),
+        (tr("dX = δ Wᵀ", r"$dX = \delta W^{\top}$"),
+         [(n, n_out, "δ", "d"), (n_out, n_in, w_t, "W"), (n, n_in, "dX", "g")], "·"),
     ]
     gap, x0 = 1.0, 0.0
     tallest = max(n, n_in, n_out) * scale
@@ -110,7 +118,7 @@ def plot_backward_shapes(n: int, n_in: int, n_out: int, ax=None, scale: float = 
                 if op == "sum":  # an arrow labelled "sum over the rows n"
                     ax.annotate("", (x + 1.7, -tallest / 2), (x + 0.2, -tallest / 2),
                                 arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2))
-                    ax.text(x + 0.95, -tallest / 2 + 0.15, "Σ over n", ha="center", va="bottom",
+                    ax.text(x + 0.95, -tallest / 2 + 0.15, tr("Σ over n", "n について Σ"), ha="center", va="bottom",
                             fontsize=10)
                     x += 1.9
                 else:
@@ -124,7 +132,8 @@ def plot_backward_shapes(n: int, n_in: int, n_out: int, ax=None, scale: float = 
     ax.set_ylim(-tallest - 0.8, 1.1)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"Linear.backward with N = {n}, in = {n_in}, out = {n_out}; shapes are (rows, columns)",
+    ax.set_title(tr(f"Linear.backward with N = {n}, in = {n_in}, out = {n_out}; shapes are (rows, columns)",
+                    f"Linear.backward（N = {n}, in = {n_in}, out = {n_out}）。形状は (行, 列)"),
                  fontsize=11)
     return ax
 
@@ -156,8 +165,10 @@ def plot_gradcheck_errors(errors: dict, threshold: float = 1e-7, ax=None):
     ax.set_xscale("log")
     ax.set_xlim(1e-17, 1)
     ax.axvline(threshold, color="black", ls="--", lw=1)
-    ax.text(threshold * 1.5, len(names) - 0.6, f"pass ≤ {threshold:.0e}", fontsize=9, va="bottom")
-    ax.set(xlabel="relative error: backprop vs central differences", title="Gradient check")
+    ax.text(threshold * 1.5, len(names) - 0.6, tr(f"pass ≤ {threshold:.0e}", f"合格 ≦ {threshold:.0e}"),
+            fontsize=9, va="bottom")
+    ax.set(xlabel=tr("relative error: backprop vs central differences", "相対誤差: 逆伝播と中心差分の比較"),
+           title=tr("Gradient check", "勾配確認"))
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -193,18 +204,18 @@ def plot_error_signals(deltas, titles=None, axes=None, max_rows: int = 16):
         lim = float(np.max(np.abs(d))) or 1.0
         image = ax.imshow(d, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto", interpolation="nearest")
         ax.set_title(f"{title}\n‖δ‖ = {np.linalg.norm(d):.2g}", fontsize=10)
-        ax.set_xlabel(f"unit ({d.shape[1]})")
+        ax.set_xlabel(tr(f"unit ({d.shape[1]})", f"ユニット ({d.shape[1]})"))
         ax.grid(False)
         ax.set_yticks([])
         bar = ax.figure.colorbar(image, ax=ax, orientation="horizontal", location="bottom",
                                  fraction=0.06, pad=0.04, aspect=12)
         bar.set_ticks([-lim, 0, lim], labels=[f"{-lim:.2g}", "0", f"{lim:.2g}"])
         bar.ax.tick_params(labelsize=8)
-    axes[0].set_ylabel(f"example (first {d.shape[0]})")
+    axes[0].set_ylabel(tr(f"example (first {d.shape[0]})", f"データ（最初の {d.shape[0]} 個）"))
     return axes
 
 
-def plot_gradient_cost(n_params, costs: dict, ax=None, ylabel: str = "cost", title: str = ""):
+def plot_gradient_cost(n_params, costs: dict, ax=None, ylabel: str | None = None, title: str = ""):
     """Cost of computing a gradient against the number of parameters, on log-log axes.
 
     Parameters
@@ -214,33 +225,8 @@ def plot_gradient_cost(n_params, costs: dict, ax=None, ylabel: str = "cost", tit
     costs : dict
         ``{"method": sequence of costs}``, each as long as ``n_params``.
     ax : matplotlib Axes, optional
-    ylabel, title : str
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    if ax is None:
-        _, ax = plt.subplots()
-    for k, (label, values) in enumerate(costs.items()):
-        ax.loglog(n_params, values, "o-", lw=2, color=f"C{k + 3}", label=label)
-    ax.set_xticks(list(n_params), [str(p) for p in n_params], fontsize=9)
-    ax.minorticks_off()
-    ax.set(xlabel="number of parameters P", ylabel=ylabel, title=title)
-    ax.legend()
-    return ax
-
-
-def plot_gradient_norms(norms: dict, ax=None, title: str = "Gradient norm per layer"):
-    """``‖dL/dW‖`` per Linear layer, input side on the left, on a log scale.
-
-    Parameters
-    ----------
-    norms : dict
-        ``{"label": sequence of norms, first layer first}``. The colour follows the label's first
-        word (``"sigmoid …"``, ``"tanh …"``, ``"relu …"``); a label containing ``"wrong"`` is
-        drawn dashed.
-    ax : matplotlib Axes, optional
+    ylabel : str, optional
+        Default "cost" (in the notebook's language).
     title : str
 
     Returns
@@ -249,15 +235,49 @@ def plot_gradient_norms(norms: dict, ax=None, title: str = "Gradient norm per la
     """
     if ax is None:
         _, ax = plt.subplots()
+    if ylabel is None:
+        ylabel = tr("cost", "コスト")
+    for k, (label, values) in enumerate(costs.items()):
+        ax.loglog(n_params, values, "o-", lw=2, color=f"C{k + 3}", label=label)
+    ax.set_xticks(list(n_params), [str(p) for p in n_params], fontsize=9)
+    ax.minorticks_off()
+    ax.set(xlabel=tr("number of parameters P", "パラメータの数 P"), ylabel=ylabel, title=title)
+    ax.legend()
+    return ax
+
+
+def plot_gradient_norms(norms: dict, ax=None, title: str | None = None):
+    """``‖dL/dW‖`` per Linear layer, input side on the left, on a log scale.
+
+    Parameters
+    ----------
+    norms : dict
+        ``{"label": sequence of norms, first layer first}``. The colour follows the label's first
+        word (``"sigmoid …"``, ``"tanh …"``, ``"relu …"``); a label containing ``"wrong"`` (or
+        ``"不適切"``) is drawn dashed.
+    ax : matplotlib Axes, optional
+    title : str, optional
+        Default "Gradient norm per layer" (in the notebook's language).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    if title is None:
+        title = tr("Gradient norm per layer", "層ごとの勾配のノルム")
     for k, (label, values) in enumerate(norms.items()):
         color = _COLORS.get(label.split()[0].strip(",:").lower(), f"C{k}")
-        style = "o--" if "wrong" in label else "o-"
+        wrong = "wrong" in label or "不適切" in label
+        style = "o--" if wrong else "o-"
         ax.semilogy(np.arange(1, len(values) + 1), values, style, lw=2, color=color, label=label,
-                    alpha=0.6 if "wrong" in label else 1.0)
+                    alpha=0.6 if wrong else 1.0)
     count = max(len(v) for v in norms.values())
     ax.set_xticks(np.arange(1, count + 1))
-    ax.set(xlabel="Linear layer (1 = next to the input, the last = next to the loss)",
-           ylabel="‖dL/dW‖ (log scale)", title=title)
+    ax.set(xlabel=tr("Linear layer (1 = next to the input, the last = next to the loss)",
+                     "Linearレイヤ（1 = 入力側、最後 = 損失側）"),
+           ylabel=tr("‖dL/dW‖ (log scale)", "‖dL/dW‖（対数目盛）"), title=title)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9)
     return ax
 
@@ -296,8 +316,10 @@ def plot_jacobians(jacobians: dict, axes=None):
         lim = float(np.max(np.abs(jac))) or 1.0
         image = ax.imshow(jac, cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
         zeros = np.mean(jac == 0)
-        ax.set_title(f"{title}\n{jac.shape[0]} × {jac.shape[1]}, {zeros:.0%} zeros", fontsize=10)
-        ax.set(xlabel="input entry (flattened)", ylabel="output entry (flattened)")
+        ax.set_title(tr(f"{title}\n{jac.shape[0]} × {jac.shape[1]}, {zeros:.0%} zeros",
+                        f"{title}\n{jac.shape[0]} × {jac.shape[1]}、ゼロが {zeros:.0%}"), fontsize=10)
+        ax.set(xlabel=tr("input entry (flattened)", "入力の要素（1 列に並べた番号）"),
+               ylabel=tr("output entry (flattened)", "出力の要素（1 列に並べた番号）"))
         ax.grid(False)
         bar = ax.figure.colorbar(image, ax=ax, orientation="horizontal", location="bottom",
                                  fraction=0.05, pad=0.02, aspect=15)
@@ -395,20 +417,21 @@ def plot_layer_histograms(signals: dict, per_row: int = 2, grad_range=(-11, 2), 
         act_bins = np.linspace(low, max(high, low + 1e-3), 41)
         for i, (a, color) in enumerate(zip(acts, _depth_colors(len(acts)))):
             counts, _ = np.histogram(np.clip(a, low, act_bins[-1]), bins=act_bins, density=True)
-            ax_a.stairs(counts, act_bins, color=color, lw=1.3, label=f"layer {i + 1}")
+            ax_a.stairs(counts, act_bins, color=color, lw=1.3, label=tr(f"layer {i + 1}", f"{i + 1} 層目"))
         for g, color in zip(grads, _depth_colors(len(grads))):
             magnitudes = np.log10(np.abs(g[g != 0]))
             counts, _ = np.histogram(np.clip(magnitudes, *grad_range), bins=grad_bins, density=True)
             ax_g.stairs(counts, grad_bins, color=color, lw=1.3)
-        ax_a.set_title(f"{label}: activations", fontsize=10)
-        ax_g.set_title(f"{label}: weight gradients", fontsize=10)
-        ax_a.set(xlabel="activation value", yticks=[])
-        ax_g.set(xlabel="log₁₀ |dL/dW|", yticks=[], xlim=grad_range)
+        ax_a.set_title(tr(f"{label}: activations", f"{label}: アクティベーション"), fontsize=10)
+        ax_g.set_title(tr(f"{label}: weight gradients", f"{label}: 重みの勾配"), fontsize=10)
+        ax_a.set(xlabel=tr("activation value", "アクティベーションの値"), yticks=[])
+        ax_g.set(xlabel=tr("log₁₀ |dL/dW|", r"$\log_{10}$ |dL/dW|"), yticks=[], xlim=grad_range)
     for ax in axes.ravel()[len(signals) * 2:]:
         ax.axis("off")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     axes[0, 0].figure.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=9,
-                             title="hidden layer (dark: next to the input, yellow: next to the loss)",
+                             title=tr("hidden layer (dark: next to the input, yellow: next to the loss)",
+                                      "隠れ層（暗い色: 入力側、黄色: 損失側）"),
                              title_fontsize=9)
     return axes
 
@@ -453,7 +476,7 @@ def plot_unit_weights(weights: dict, image_shape=(8, 8), axes=None):
                 ax.axis("off")
                 continue
             ax.imshow(W[:, j].reshape(image_shape), cmap="RdBu_r", vmin=-lim, vmax=lim)
-            ax.set_title(f"unit {j + 1}", fontsize=9)
+            ax.set_title(tr(f"unit {j + 1}", f"ユニット {j + 1}"), fontsize=9)
         axes[row, 0].set_ylabel(label, fontsize=9)
     return axes
 
@@ -489,7 +512,7 @@ def plot_random_functions(x, curves: dict, axes=None):
     for ax, (label, ys) in zip(axes, curves.items()):
         for k, y in enumerate(ys):
             ax.plot(x, y, lw=1.8, color=f"C{k}")
-        ax.set(title=label, xlabel="input x", ylabel="network output")
+        ax.set(title=label, xlabel=tr("input x", "入力 x"), ylabel=tr("network output", "ネットワークの出力"))
     return axes
 
 
@@ -525,7 +548,8 @@ def plot_unit_activity(activity: dict, axes=None):
         dead = fractions == 0
         colors = np.where(dead, "C3", "C2")
         ax.bar(np.arange(1, fractions.size + 1), np.where(dead, 0.02, fractions), color=colors, width=0.8)
-        ax.set(title=f"{label}: {dead.sum()} dead units of {fractions.size}",
-               xlabel="hidden unit (sorted)", ylim=(0, 1.05))
-    axes[0].set_ylabel("fraction of inputs where active")
+        ax.set(title=tr(f"{label}: {dead.sum()} dead units of {fractions.size}",
+                        f"{label}: {fractions.size} 個中 {dead.sum()} 個が死んだユニット"),
+               xlabel=tr("hidden unit (sorted)", "隠れ層のユニット（活動の多い順）"), ylim=(0, 1.05))
+    axes[0].set_ylabel(tr("fraction of inputs where active", "アクティブになる入力の割合"))
     return axes
