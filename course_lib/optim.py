@@ -244,9 +244,12 @@ class SGD(_Optimizer):
     Notes
     -----
     Updates are in place and keep each parameter's dtype (float32 stays float32), and they
-    allocate no new arrays: each parameter gets a work buffer (and a momentum buffer,
-    ``state[key]["momentum_buffer"]``) on its first step. :meth:`reset` forgets them.
+    allocate no new arrays: each parameter gets a work buffer and a momentum buffer
+    (``state[key]["momentum_buffer"]``, unused while ``momentum`` is 0) on its first step.
+    :meth:`reset` forgets them.
     """
+
+    _state_names = ("work", "momentum_buffer")
 
     def __init__(self, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
                  nesterov: bool = False) -> None:
@@ -255,7 +258,6 @@ class SGD(_Optimizer):
         self.nesterov = _check_flag(nesterov, "nesterov")
         if self.nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs momentum > 0 (as in torch.optim.SGD)")
-        self._state_names = ("work", "momentum_buffer") if self.momentum else ("work",)
 
     def __repr__(self) -> str:
         return (f"SGD(lr={self._lr!r}, momentum={self.momentum!r}, "
@@ -379,6 +381,8 @@ class RMSProp(_Optimizer):
     ``momentum_buffer``.
     """
 
+    _state_names = ("square_avg", "grad_avg", "momentum_buffer")
+
     def __init__(self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
         super().__init__(lr, weight_decay)
@@ -386,8 +390,6 @@ class RMSProp(_Optimizer):
         self.eps = _check_real(eps, "eps", low_ok=False)
         self.momentum = _check_real(momentum, "momentum", high=1.0)
         self.centered = _check_flag(centered, "centered")
-        self._state_names = ("square_avg",) + (("grad_avg",) if self.centered else ()) + (
-            ("momentum_buffer",) if self.momentum else ())
 
     def __repr__(self) -> str:
         return (f"RMSProp(lr={self._lr!r}, alpha={self.alpha!r}, eps={self.eps!r}, "
