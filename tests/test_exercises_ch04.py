@@ -234,3 +234,17 @@ def test_adam_nan_step_gets_the_t_and_eps_hint():
         return (p_new if t > 1 else p_new * np.inf), m_new, v_new
     result = check("4.5", answer)
     assert not result and "NaN or inf at t = 1" in result.message
+
+
+def test_hints_follow_the_notebook_language():
+    from course_lib import i18n
+
+    try:
+        i18n.set_language("ja")
+        result = check("4.5", _adam_variant(correct_m=False, correct_v=False))
+        assert not result and "バイアス補正がありません" in result.message
+        assert check("4.2", _momentum_reference)
+    finally:
+        i18n.set_language("en")
+    result = check("4.5", _adam_variant(correct_m=False, correct_v=False))
+    assert "no bias correction" in result.message
