@@ -701,3 +701,19 @@ def test_first_step_is_lr_times_sign_for_adam_and_adagrad(g, lr, scale):
         np.testing.assert_allclose(path[0], -lr * np.sign(g), rtol=1e-4)
     path = _one_param(np.zeros_like(g), [g], RMSProp(lr=lr))  # no bias correction: 10 lr
     np.testing.assert_allclose(path[0], -10 * lr * np.sign(g), rtol=1e-3)
+
+
+@pytest.mark.parametrize("make", [Adam, RMSProp, AdaGrad])
+def test_eps_works_in_float32_for_tiny_gradients(make):
+    # eps (1e-8, or 1e-10 for AdaGrad) is a normal float32 number: with gradients near or below
+    # it the float32 step equals the float64 one, no underflow to 0/0 and no flush to zero
+    g64 = np.array([1e-12, -1e-9, 1e-8, 1e-6])
+    p32, p64 = np.zeros(4, dtype=np.float32), np.zeros(4)
+    m32, m64 = ToyModel({"w": p32}, {"w": g64.astype(np.float32)}), ToyModel({"w": p64}, {"w": g64})
+    o32, o64 = make(), make()
+    for _ in range(3):
+        o32.step(m32)
+        o64.step(m64)
+    assert p32.dtype == np.float32 and np.all(np.isfinite(p32))
+    np.testing.assert_allclose(p32, p64, rtol=1e-5, atol=1e-12)
+    assert np.all(np.sign(p32) == -np.sign(g64))
