@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib._validation import as_float_array
+from course_lib.i18n import tr
 from course_lib.optim import gradient_descent
 
 __all__ = [
@@ -43,11 +44,11 @@ def plot_momentum_limits(momentums, measured: Mapping[str, Sequence[float]],
         _, ax = plt.subplots(figsize=(6.5, 4.0))
     grid = np.linspace(0.0, max(0.95, float(mus.max())), 200)
     for i, (label, values) in enumerate(measured.items()):
-        ax.plot(grid, theory[label](grid), color=f"C{i}", lw=1.5, label=f"{label}: theory")
+        ax.plot(grid, theory[label](grid), color=f"C{i}", lw=1.5, label=tr(f"{label}: theory", f"{label}: 理論"))
         ax.plot(mus, as_float_array(values, label, ndim=1), "o", color=f"C{i}", ms=7, mfc="none",
-                mew=2, label=f"{label}: measured")
-    ax.set_xlabel("momentum μ")
-    ax.set_ylabel("largest stable η, in units of 1/λ_max")
+                mew=2, label=tr(f"{label}: measured", f"{label}: 実測"))
+    ax.set_xlabel(tr("momentum μ", "モーメンタム μ"))
+    ax.set_ylabel(tr("largest stable η, in units of 1/λ_max", "安定な最大の η（単位 1/λ_max）"))
     ax.set_ylim(0, None)
     ax.legend(fontsize=9)
     return ax
@@ -77,11 +78,11 @@ def plot_sharpness(runs: Mapping[float, tuple], axes=None, log_loss: bool = True
         ax_sharp.axhline(2 / lr, color=color, ls="--", lw=1)
         ax_sharp.text(ax_sharp.get_xlim()[1] if i else 0, 2 / lr, f" 2/η = {2 / lr:.2f}",
                       color=color, va="bottom", ha="right" if i else "left", fontsize=9)
-    ax_loss.set_xlabel("step")
-    ax_loss.set_ylabel("training loss")
+    ax_loss.set_xlabel(tr("step", "ステップ"))
+    ax_loss.set_ylabel(tr("training loss", "訓練データの損失"))
     ax_loss.legend(fontsize=9)
-    ax_sharp.set_xlabel("step")
-    ax_sharp.set_ylabel("sharpness λ_max of the Hessian")
+    ax_sharp.set_xlabel(tr("step", "ステップ"))
+    ax_sharp.set_ylabel(tr("sharpness λ_max of the Hessian", "ヘッセ行列の鋭さ λ_max"))
     ax_sharp.set_ylim(0, None)
     return axes
 
@@ -112,32 +113,34 @@ def plot_saddle(starts, lr: float = 0.1, steps: int = 60, axes=None):
     def grad(p):
         return np.array([2 * p[0], -2 * p[1]])
 
+    start_label = tr("start y = {:g}", "開始点 y = {:g}")
     for i, start in enumerate(starts):
         path = gradient_descent(grad, start, lr, steps)
         inside = np.all(np.abs(path) <= 1.6, axis=1)
-        ax_path.plot(*path[inside].T, "o-", color=f"C{i}", ms=2.5, lw=1, label=f"start y = {start[1]:g}")
+        ax_path.plot(*path[inside].T, "o-", color=f"C{i}", ms=2.5, lw=1, label=start_label.format(start[1]))
         norms = np.linalg.norm(2 * path[inside], axis=1)  # |∇f| = 2 |(x, -y)|, while in the picture
         ax_norm.semilogy(np.flatnonzero(inside), norms, color=f"C{i}", lw=1.5,
-                         label=f"start y = {start[1]:g}")
+                         label=start_label.format(start[1]))
     ax_path.set_xlim(-1.6, 1.6)
     ax_path.set_ylim(-1.6, 1.6)
     ax_path.set_aspect("equal")
     ax_path.set_xlabel("x")
     ax_path.set_ylabel("y")
-    ax_path.set_title("gradient descent on f(x, y) = x² − y²")
+    ax_path.set_title(tr("gradient descent on f(x, y) = x² − y²", "f(x, y) = x² − y² での勾配降下法"))
     ax_path.legend(fontsize=8, loc="lower left")
-    ax_norm.set_xlabel("step")
-    ax_norm.set_ylabel("gradient norm |∇f|")
-    ax_norm.set_title("near the saddle the gradient almost vanishes")
+    ax_norm.set_xlabel(tr("step", "ステップ"))
+    ax_norm.set_ylabel(tr("gradient norm |∇f|", "勾配の大きさ |∇f|"))
+    ax_norm.set_title(tr("near the saddle the gradient almost vanishes", "鞍点の近くでは勾配がほとんど 0 になる"))
     ax_norm.legend(fontsize=8)
     return axes
 
 
-def plot_epoch_curves(curves: Mapping[str, Sequence[float]], ax=None, ylabel: str = "value",
+def plot_epoch_curves(curves: Mapping[str, Sequence[float]], ax=None, ylabel: str | None = None,
                       logy: bool = False, legend_loc: str = "best"):
     """One line per run against epoch (1, 2, …), e.g. the training loss of several set-ups.
 
-    ``legend_loc`` is a Matplotlib location, or ``"outside"`` for a legend right of the axes.
+    ``legend_loc`` is a Matplotlib location, or ``"outside"`` for a legend right of the axes;
+    ``ylabel`` defaults to "value" (in the notebook's language).
 
     Returns
     -------
@@ -150,8 +153,8 @@ def plot_epoch_curves(curves: Mapping[str, Sequence[float]], ax=None, ylabel: st
         ax.plot(np.arange(1, len(values) + 1), values, "-o", color=f"C{i % 10}", ms=3, label=label)
     if logy:
         ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr("epoch", "エポック"))
+    ax.set_ylabel(ylabel if ylabel is not None else tr("value", "値"))
     if legend_loc == "outside":  # to the right of the axes, clear of every line
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     else:

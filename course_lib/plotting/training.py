@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from course_lib._validation import as_float_array
+from course_lib.i18n import tr
 from course_lib.optim import gradient_descent
 from course_lib.schedules import critical_learning_rate, smooth_losses
 
@@ -98,7 +99,7 @@ def plot_quadratic_descent(hessian, x0, lr: float, steps: int = 20, ax=None, ext
     ax.set_aspect("equal")
     ratio = lr / critical_learning_rate(H)
     end = float(np.linalg.norm(path[-1])) if finite[-1] else np.inf
-    verdict = "converges" if end < np.linalg.norm(path[0]) else "diverges"
+    verdict = tr("converges", "収束") if end < np.linalg.norm(path[0]) else tr("diverges", "発散")
     ax.text(0.03, 0.03, f"η = {ratio:.3g} × 2/λmax\n{verdict}", transform=ax.transAxes,
             fontsize=9, va="bottom", bbox=dict(fc="white", ec="0.8", alpha=0.9))
     ax.set_title(title if title is not None else f"η = {lr:g}")
@@ -149,8 +150,8 @@ def plot_distance_to_minimum(hessian, x0, lrs: Sequence[float], steps: int = 200
     for lr, label in zip(lrs, labels):
         _, path = _quadratic_run(hessian, x0, lr, steps)
         ax.semilogy(np.linalg.norm(path, axis=1), label=label)
-    ax.set_xlabel("step t")
-    ax.set_ylabel("distance to the minimum |x_t − x*|")
+    ax.set_xlabel(tr("step t", "ステップ t"))
+    ax.set_ylabel(tr("distance to the minimum |x_t − x*|", "最小点までの距離 |x_t − x*|"))
     ax.legend()
     return ax
 
@@ -184,13 +185,14 @@ def plot_contraction_factors(hessian, lr_max: float | None = None, ax=None):
         factor = (lams[0] - lams[-1]) / (lams[0] + lams[-1])
         if best < lr_max:
             ax.plot(best, factor, "o", color="k", ms=6, zorder=5)
-            ax.annotate(f"best η = {best:.3g}\nfactor {factor:.3g}", (best, factor),
+            ax.annotate(tr(f"best η = {best:.3g}\nfactor {factor:.3g}", f"最良の η = {best:.3g}\n縮小率 {factor:.3g}"),
+                        (best, factor),
                         xytext=(0.85 * crit, 0.25), ha="center", va="center", fontsize=9,
                         arrowprops=dict(arrowstyle="-", color="0.3", lw=0.8))
     ax.set_xlim(0, lr_max)
     ax.set_ylim(0, 2)
-    ax.set_xlabel("learning rate η")
-    ax.set_ylabel("factor per step |1 − ηλ|")
+    ax.set_xlabel(tr("learning rate η", "学習率 η"))
+    ax.set_ylabel(tr("factor per step |1 − ηλ|", "1 ステップあたりの縮小率 |1 − ηλ|"))
     ax.legend(loc="upper left")
     return ax
 
@@ -227,8 +229,8 @@ def plot_loss_curves(curves: Mapping[str, Sequence[float]], ax=None, beta: float
     for x, y, color in ends:
         ax.plot(x, min(y, top), "x", color=color, ms=10, mew=2, clip_on=False, zorder=5)
     _plain_log_ticks(ax)
-    ax.set_xlabel("step")
-    ax.set_ylabel("training loss (smoothed)")
+    ax.set_xlabel(tr("step", "ステップ"))
+    ax.set_ylabel(tr("training loss (smoothed)", "訓練データの損失（平滑化）"))
     ax.legend(loc="upper right", ncol=2, fontsize=9)
     return ax
 
@@ -244,8 +246,8 @@ def plot_schedules(schedules: Mapping[str, Callable[[int], float]], total_steps:
     steps = np.arange(total_steps)
     for label, schedule in schedules.items():
         ax.plot(steps, [schedule(int(s)) for s in steps], label=label)
-    ax.set_xlabel("step")
-    ax.set_ylabel("learning rate")
+    ax.set_xlabel(tr("step", "ステップ"))
+    ax.set_ylabel(tr("learning rate", "学習率"))
     ax.set_ylim(0, 1.6 * ax.get_ylim()[1])  # head room for the legend
     ax.legend(loc="upper right", ncol=2, fontsize=9)
     return ax
@@ -265,15 +267,15 @@ def plot_lr_range_test(lrs, losses, suggested: float | None = None, ax=None, bet
     losses = as_float_array(losses, "losses", ndim=1)
     ax = _axes(ax)
     smoothed = smooth_losses(losses, beta)
-    ax.semilogx(lrs, losses, color="0.75", lw=0.8, label="mini-batch loss")
-    ax.semilogx(lrs, smoothed, color="C0", lw=2, label="smoothed")
+    ax.semilogx(lrs, losses, color="0.75", lw=0.8, label=tr("mini-batch loss", "ミニバッチの損失"))
+    ax.semilogx(lrs, smoothed, color="C0", lw=2, label=tr("smoothed", "平滑化"))
     if suggested is not None:
-        ax.axvline(suggested, color="C3", ls="--", lw=1.2, label=f"chosen η = {suggested:.3g}")
+        ax.axvline(suggested, color="C3", ls="--", lw=1.2, label=tr(f"chosen η = {suggested:.3g}", f"選んだ η = {suggested:.3g}"))
     # the interesting part is the fall, not the explosion at the end: cut the spikes off
     low, high = float(np.min(losses)), float(max(smoothed[0], np.max(smoothed[: np.argmin(smoothed) + 1])))
     ax.set_ylim(low - 0.1 * (high - low), high + 1.0 * (high - low))
-    ax.set_xlabel("learning rate (log scale)")
-    ax.set_ylabel("training loss")
+    ax.set_xlabel(tr("learning rate (log scale)", "学習率（対数目盛）"))
+    ax.set_ylabel(tr("training loss", "訓練データの損失"))
     ax.legend()
     return ax
 
@@ -289,20 +291,22 @@ def plot_history(history, axes=None):
         _, axes = plt.subplots(1, 2, figsize=(10.0, 3.6))
     epochs = np.arange(1, history.epochs + 1)
     ax_loss, ax_acc = axes
-    ax_loss.plot(epochs, history.train_loss, "-o", ms=3, label="train")
+    train, validation = tr("train", "訓練"), tr("validation", "検証")
+    ax_loss.plot(epochs, history.train_loss, "-o", ms=3, label=train)
     if history.val_loss:
-        ax_loss.plot(epochs, history.val_loss, "-o", ms=3, label="validation")
-    ax_loss.set_ylabel("loss")
+        ax_loss.plot(epochs, history.val_loss, "-o", ms=3, label=validation)
+    ax_loss.set_ylabel(tr("loss", "損失"))
     if history.train_accuracy:
-        ax_acc.plot(epochs, history.train_accuracy, "-o", ms=3, label="train")
+        ax_acc.plot(epochs, history.train_accuracy, "-o", ms=3, label=train)
     if history.val_accuracy:
-        ax_acc.plot(epochs, history.val_accuracy, "-o", ms=3, label="validation")
-    ax_acc.set_ylabel("accuracy")
+        ax_acc.plot(epochs, history.val_accuracy, "-o", ms=3, label=validation)
+    ax_acc.set_ylabel(tr("accuracy", "認識精度"))
     for ax in axes:
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(tr("epoch", "エポック"))
         if ax.get_lines():
             ax.legend()
     if not ax_acc.get_lines():
-        ax_acc.text(0.5, 0.5, "no accuracy:\nthe targets are not class labels", ha="center",
+        ax_acc.text(0.5, 0.5, tr("no accuracy:\nthe targets are not class labels",
+                                 "認識精度はありません:\n正解がクラスのラベルではありません"), ha="center",
                     va="center", transform=ax_acc.transAxes, color="0.4")
     return axes
