@@ -62,7 +62,7 @@ class Page:
         self.wait_for("document.readyState === 'complete'")
 
     def key(self, key: str, code: str, key_code: int) -> None:
-        for kind in ("keyDown", "keyUp"):
+        for kind in ("rawKeyDown", "keyUp"):
             self.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=key_code,
                       nativeVirtualKeyCode=key_code)
 

@@ -135,3 +135,93 @@ def test_jupyterlab_renders_chapter_one(lab, tmp_path):
     run = chromium(url, tmp_path / "profile-shot", budget, f"--screenshot={shot}", size="1400,2400")
     assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", run.stderr[-2000:]
     assert shot.stat().st_size > 20_000, "the screenshot looks blank"
+
+
+# ---------------------------------------------------------------- decks and site, offline
+
+from tool_loader import load_tool  # noqa: E402  (tests/ is on sys.path)
+
+DECK_SIZE = (1280, 720)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The student deck and site of chapter 1 (slides: every chapter is built in test_slides_html)."""
+    if not NOTEBOOKS:
+        pytest.skip("no chapter notebooks yet")
+    out = tmp_path_factory.mktemp("published")
+    load_tool("make_slides").build(NOTEBOOKS[:1], out / "slides")
+    load_tool("make_html").build(NOTEBOOKS[:2], out / "html")
+    return out
+
+
+def offline_page(browser, url: str):
+    """A page with the network switched off (file:// still loads), then ``url`` opened."""
+    page = browser.page()
+    page.send("Network.enable")
+    page.send("Network.emulateNetworkConditions", offline=True, latency=0, downloadThroughput=-1,
+              uploadThroughput=-1)
+    page.navigate(url)
+    return page
+
+
+MATHJAX_OUTPUT = "document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_SVG').length"
+RAW_TEX = r"document.body.innerText.includes('\\frac') || document.body.innerText.includes('\\partial')"
+
+
+def test_deck_runs_offline_with_math_counter_and_speaker_notes(built):
+    from cdp import Browser
+
+    deck = built / "slides" / f"{NOTEBOOKS[0].stem}.slides.html"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Browser(*DECK_SIZE) as browser:
+        page = offline_page(browser, deck.as_uri())
+        assert page.wait_for("window.Reveal && Reveal.isReady()", 60), "reveal.js did not start offline"
+        assert not page.evaluate("document.documentElement.classList.contains('no-reveal')")
+        assert page.wait_for(f"{MATHJAX_OUTPUT} > 0 && MathJax.Hub.queue.pending === 0", 90), "no typeset math"
+        assert not page.evaluate(RAW_TEX), "LaTeX source left on the page"
+        counter = "document.querySelector('.slide-number').textContent.replace(/\\s+/g, '')"
+        total = page.evaluate("Reveal.getTotalSlides()")
+        assert page.evaluate(counter) == f"1/{total}"
+        page.key(" ", "Space", 32)  # next slide, vertical sub-slides included (the right arrow skips them)
+        assert page.wait_for(f"{counter} === '2/{total}'", 10), page.evaluate(counter)
+        page.key("ArrowRight", "ArrowRight", 39)  # next section
+        third = page.evaluate("Reveal.getIndices()")
+        assert third["h"] == 1 and third["v"] == 0
+        time.sleep(1.5)  # let the slide transition finish before the picture
+        page.screenshot(OUT / "deck-section2.png")
+        page.evaluate("Reveal.slide(0, 0)")
+        time.sleep(1.5)
+        page.screenshot(OUT / "deck-title.png")
+        # every sub-slide: does it fit 1280x720?
+        heights = page.evaluate("""(() => Reveal.getSlides().filter(s => !s.querySelector('section')).map(s => {
+            const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v);
+            return [i.h, i.v, Reveal.getCurrentSlide().scrollHeight]; }))()""")
+        over = [(h, v, px) for h, v, px in heights if px > DECK_SIZE[1] * 1.02]
+        print(f"{deck.name}: {len(heights)} sub-slides, {len(over)} taller than {DECK_SIZE[1]} px: {over}")
+        assert len(over) <= max(2, len(heights) // 10), f"sub-slides taller than the screen: {over}"
+        # the speaker view: reveal's notes plugin opens it in a new window
+        page.evaluate("Reveal.slide(2, 0)")
+        page.key("s", "KeyS", 83)
+        speaker = browser.page(match=lambda url: url == "about:blank" and True)
+        assert speaker.wait_for("document.title.includes('Speaker View')", 30), "no speaker view"
+        assert speaker.wait_for("document.querySelector('.speaker-controls-notes .value') && "
+                                "document.querySelector('.speaker-controls-notes .value').innerText.includes('Say:')", 30)
+        notes = speaker.evaluate("document.querySelector('.speaker-controls-notes .value').innerText")
+        assert "Ask:" in notes and "Watch for:" in notes, notes
+        time.sleep(2)
+        speaker.screenshot(OUT / "deck-speaker-view.png")
+
+
+def test_site_typesets_math_offline(built):
+    from cdp import Browser
+
+    chapter = built / "html" / f"{NOTEBOOKS[0].stem}.html"
+    with Browser(1280, 900) as browser:
+        page = offline_page(browser, chapter.as_uri())
+        assert page.wait_for(f"{MATHJAX_OUTPUT} > 10 && MathJax.Hub.queue.pending === 0", 90), "no typeset math"
+        assert not page.evaluate(RAW_TEX), "LaTeX source left on the page"
+        page.screenshot(OUT / "site-chapter.png")
+        page.navigate((built / "html" / "index.html").as_uri())
+        assert page.wait_for("document.querySelectorAll('ol.chapters li').length", 30) == 2
+        page.screenshot(OUT / "site-index.png")

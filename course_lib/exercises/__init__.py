@@ -9,10 +9,13 @@ clear pass, or a hint saying what is wrong — never a bare ``AssertionError``.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+
+from course_lib.i18n import tr
 
 __all__ = ["check", "exercise", "Result", "compare_arrays", "list_exercises"]
 
@@ -44,8 +47,17 @@ def exercise(exercise_id: str, title: str):
     return decorator
 
 
+def _unanswered() -> str:
+    return tr("not answered yet: write your answer in place of the placeholder, then run the cell again.",
+              "まだ解答がありません：プレースホルダーの代わりに解答を書いてから、セルをもう一度実行してください。")
+
+
 def compare_arrays(name: str, yours, reference, rtol: float = 1e-6, atol: float = 1e-9) -> Result:
-    """Compare a learner's array with the reference: shape first, then values.
+    """Compare a learner's array with the reference: real numbers first, then shape, then values.
+
+    Complex numbers, NaN/inf, ``Value`` objects, text and other objects fail with a hint saying
+    which (``np.asarray(..., dtype=float)`` would silently drop an imaginary part); ``None``
+    usually means a forgotten ``return``.
 
     Parameters
     ----------
@@ -54,19 +66,34 @@ def compare_arrays(name: str, yours, reference, rtol: float = 1e-6, atol: float 
     yours, reference : array_like
         The learner's result and the reference result (any equal shapes).
     """
-    try:
-        yours = np.asarray(yours, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Result(False, f"{name}: expected numbers, got {type(yours).__name__}.")
+    from course_lib.exercises._guards import real_array  # _guards imports Result from here
+
+    if yours is None:
+        return Result(False, tr(f"{name}: returned None — is a `return` missing?",
+                                f"{name}: None が返されました。`return` を忘れていませんか？"))
+    if yours is Ellipsis:
+        return Result(False, f"{name}: " + _unanswered())
+    yours, problem = real_array(name, yours)
+    if problem is not None:
+        return problem
     reference = np.asarray(reference, dtype=np.float64)
     if yours.shape != reference.shape:
-        return Result(False, f"{name}: shape {yours.shape}, expected {reference.shape}.")
-    if not np.all(np.isfinite(yours)):
-        return Result(False, f"{name}: contains NaN or inf.")
+        return Result(False, tr(f"{name}: shape {yours.shape}, expected {reference.shape}.",
+                                f"{name}: 形が {yours.shape} ですが、{reference.shape} のはずです。"))
     max_diff = float(np.max(np.abs(yours - reference))) if yours.size else 0.0
     if np.allclose(yours, reference, rtol=rtol, atol=atol):
-        return Result(True, f"{name}: matches the reference (max difference {max_diff:.1e}).")
-    return Result(False, f"{name}: values differ from the reference (max difference {max_diff:.3g}).")
+        return Result(True, tr(f"{name}: matches the reference (max difference {max_diff:.1e}).",
+                               f"{name}: 参照解と一致します（最大の差 {max_diff:.1e}）。"))
+    return Result(False, tr(f"{name}: values differ from the reference (max difference {max_diff:.3g}).",
+                            f"{name}: 値が参照解と違います（最大の差 {max_diff:.3g}）。"))
+
+
+def _reason(result: Result, exercise_id: str) -> str:
+    """The message without a repeated ``Exercise N.k:`` in front; a failure always says why."""
+    message = re.sub(rf"^\s*(?:Exercise|演習)\s*{re.escape(exercise_id)}\s*[:：—-]?\s*", "", str(result.message or ""))
+    if message.strip():
+        return message.strip()
+    return tr("correct.", "正解です。") if result.passed else _unanswered()
 
 
 def _load_chapter(exercise_id: str) -> None:
@@ -113,17 +140,18 @@ def check(exercise_id: str, answer) -> Result:
     if exercise_id not in _REGISTRY:
         raise ValueError(f"unknown exercise_id {exercise_id!r}; known: {', '.join(list_exercises())}")
     if answer is None or answer is Ellipsis:
-        result = Result(False, "no answer yet: replace the placeholder with your code.")
+        result = Result(False, _unanswered())
     else:
         title, checker = _REGISTRY[exercise_id]
         try:
             result = checker(answer)
-        except NotImplementedError as err:  # an unfinished student copy stops here, on purpose
-            print(f"[NOT YET] Exercise {exercise_id}: {err or 'not implemented'} — "
-                  "replace the placeholder with your code and run the cell again.")
+        except NotImplementedError:  # an unfinished student copy stops here, on purpose
+            print(f"[NOT YET] Exercise {exercise_id}: {_unanswered()}")
             raise
         except Exception as err:  # the learner's code failed: explain, do not crash
-            result = Result(False, f"your answer raised {type(err).__name__}: {err}")
+            result = Result(False, tr(f"your answer raised {type(err).__name__}: {err}",
+                                      f"解答を実行すると {type(err).__name__} が発生しました: {err}"))
+    result = Result(result.passed, _reason(result, exercise_id))
     mark = "PASS" if result.passed else "NOT YET"
     print(f"[{mark}] Exercise {exercise_id}: {result.message}")
     return result
