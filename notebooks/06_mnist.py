@@ -1027,6 +1027,37 @@ print(f"your rule on the 30-epoch run of section 6: {early_stop(wide_history.val
       f"fit(..., early_stopping=5): ({stopped_history.best_epoch}, {stopped_history.epochs})")
 
 # %% [markdown]
+# ### Exercise 6.7 — a stratified validation split
+# Section 1 let scikit-learn carve the validation set. Write it yourself:
+# `stratified_split(y, val_fraction, rng)` gets the labels `y` (shape `(N,)`), a fraction such as
+# `1/8` and a NumPy `Generator`, and returns `(train_idx, val_idx)`, two 1-D arrays of **indices**
+# into `y` (not masks, not labels). For every class `k` separately: take the indices where
+# `y == k` (`np.flatnonzero`), shuffle them with `rng.permutation`, put the first
+# `round(val_fraction * count)` of them into the validation part and the rest into the training
+# part. Every index ends up in exactly one part; all randomness comes from `rng`; `y` is not
+# changed. Below the check, your split of the 4,000 training images is compared with section 1's.
+
+# %%
+def stratified_split(y, val_fraction, rng):
+    ### BEGIN SOLUTION
+    train_parts, val_parts = [], []
+    for k in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == k))
+        n_val = round(val_fraction * len(idx))
+        val_parts.append(idx[:n_val])
+        train_parts.append(idx[n_val:])
+    return np.concatenate(train_parts), np.concatenate(val_parts)
+    ### END SOLUTION
+
+
+check("6.7", stratified_split)
+my_train_idx, my_val_idx = stratified_split(y_all, 1 / 8, rng)
+print(f"your split: {len(my_train_idx):,} + {len(my_val_idx):,} images, validation per digit "
+      f"{np.bincount(y_all[my_val_idx], minlength=10).tolist()}")
+print(f"section 1 (train_test_split): {len(train_idx):,} + {len(val_idx):,} images, validation "
+      f"per digit {np.bincount(y_val, minlength=10).tolist()}")
+
+# %% [markdown]
 # **Going further (no check):**
 # 1. Train the section-5 network without normalising (`X_train_raw` as float) and the same
 #    learning rate — what does `fit` report (chapter 5)?

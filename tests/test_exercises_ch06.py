@@ -129,3 +129,68 @@ def test_train_step_checker_explains_a_missing_backward():
 def test_complex_and_nan_answers_are_rejected_with_a_message(exercise_id, bad, hint):
     result = check(exercise_id, bad)
     assert not result and hint in result.message, result.message
+
+
+# ------------------------------------------------------------------ 6.7 stratified split
+def _split(y, fraction, rng, *, shuffle=True, stratify=True, swap=False, mask=False,
+           global_rng=False, overlap=False):
+    """A reference stratified split, with one switchable mistake at a time."""
+    draw = np.random.permutation if global_rng else rng.permutation
+    if not stratify:
+        order = draw(len(y))
+        n_val = round(fraction * len(y))
+        val, train = order[:n_val], order[n_val:]
+    else:
+        val, train = [], []
+        for k in np.unique(y):
+            idx = np.flatnonzero(y == k)
+            idx = draw(idx) if shuffle else idx
+            n_val = round(fraction * len(idx))
+            val.append(idx[:n_val])
+            train.append(idx[n_val - 1 if overlap else n_val:])
+        val, train = np.concatenate(val), np.concatenate(train)
+    if swap:
+        train, val = val, train
+    if mask:
+        train_mask = np.zeros(len(y), dtype=bool)
+        train_mask[train] = True
+        return train_mask, ~train_mask
+    return train, val
+
+
+def test_stratified_split_reference_passes():
+    assert check("6.7", _split)
+
+
+@pytest.mark.parametrize(
+    "change, hint",
+    [
+        (dict(shuffle=False), "FIRST ones of each class"),
+        (dict(stratify=False), "split every class separately"),
+        (dict(swap=True), "swapped"),
+        (dict(mask=True), "boolean mask"),
+        (dict(global_rng=True), "rng argument"),
+        (dict(overlap=True), "used twice"),
+    ],
+)
+def test_stratified_split_checker_hints(change, hint):
+    result = check("6.7", lambda y, f, rng: _split(y, f, rng, **change))
+    assert not result and hint in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    "bad, hint",
+    [
+        (lambda y, f, rng: _split(y, f, rng)[1], "return a pair"),
+        (lambda y, f, rng: (y[:60], y[60:]), "indices outside|used twice|stratified"),
+        (lambda y, f, rng: (np.arange(60) + 0.0, np.arange(60, 80)), "integer indices"),
+        (lambda y, f, rng: (np.arange(60) + 0j, np.arange(60, 80)), "integer indices"),
+        (lambda y, f, rng: (np.arange(70), np.arange(70, 75)), "hold 75 images"),
+        (lambda y, f, rng: (y.sort(), _split(y, f, rng))[1], "changed y"),
+    ],
+)
+def test_stratified_split_rejects_malformed_answers(bad, hint):
+    import re
+
+    result = check("6.7", bad)
+    assert not result and re.search(hint, result.message), result.message

@@ -294,3 +294,68 @@ def _check_early_stop(answer) -> Result:
                           + _early_stop_hint(out, losses, patience))
     return Result(True, "that is the rule fit(..., early_stopping=patience) follows — and then it "
                   "puts back the weights of best_epoch.")
+
+
+def _split_problem(seed: int):
+    """Labels of 3 unbalanced classes in a shuffled order, and a validation fraction."""
+    rng = np.random.default_rng(seed)
+    y = np.repeat([0, 1, 2], [40, 25, 15])
+    return rng.permutation(y), 0.2
+
+
+def _as_index_array(part, n: int, name: str):
+    """``part`` as an int64 index array, or a failing Result explaining what was returned."""
+    arr = np.asarray(part)
+    if arr.dtype == bool:
+        return Result(False, f"{name} is a boolean mask; return index arrays. Hint: "
+                      "np.flatnonzero(mask) turns a mask into the indices where it is True.")
+    if arr.dtype.kind not in "iu" or arr.ndim != 1:
+        return Result(False, f"{name} must be a 1-D array of integer indices into y, got dtype "
+                      f"{arr.dtype} and shape {arr.shape}.")
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        return Result(False, f"{name} holds indices outside 0…{n - 1}: positions in y, not labels.")
+    return arr.astype(np.int64)
+
+
+@exercise("6.7", "a stratified validation split")
+def _check_stratified_split(answer) -> Result:
+    for seed in range(3):
+        y, fraction = _split_problem(seed)
+        given = y.copy()
+        out = answer(given, fraction, np.random.default_rng(seed))
+        if not np.array_equal(given, y):
+            return Result(False, "your function changed y. Hint: only read the labels.")
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            return Result(False, "return a pair (train_idx, val_idx) of index arrays.")
+        parts = [_as_index_array(p, len(y), name) for p, name in zip(out, ("train_idx", "val_idx"))]
+        for part in parts:
+            if isinstance(part, Result):
+                return part
+        train_idx, val_idx = parts
+        if np.intersect1d(train_idx, val_idx).size or len(np.unique(val_idx)) != len(val_idx) \
+                or len(np.unique(train_idx)) != len(train_idx):
+            return Result(False, "some image is used twice (in both parts, or twice in one). "
+                          "Hint: every index of y goes to exactly one of the two parts.")
+        if len(train_idx) + len(val_idx) != len(y):
+            return Result(False, f"the two parts hold {len(train_idx) + len(val_idx)} images, y has "
+                          f"{len(y)}. Hint: every image goes to training or to validation.")
+        counts = np.bincount(y[val_idx], minlength=3)
+        wanted = fraction * np.bincount(y)
+        if np.all(np.abs(np.bincount(y[train_idx], minlength=3) - wanted) < 1):
+            return Result(False, "the parts are swapped: val_idx should be the SMALL part, a "
+                          f"fraction {fraction} of each class.")
+        if not np.all(np.abs(counts - wanted) < 1):
+            return Result(False, f"the validation part has {counts.tolist()} images of the classes "
+                          f"0, 1, 2; a stratified split takes {fraction} of each class: "
+                          f"{wanted.tolist()}. Hint: split every class separately "
+                          "(np.flatnonzero(y == k) gives the indices of class k).")
+        firsts = np.concatenate([np.flatnonzero(y == k)[:c] for k, c in enumerate(counts)])
+        if np.array_equal(np.sort(val_idx), np.sort(firsts)):
+            return Result(False, "your validation images are the FIRST ones of each class. Hint: "
+                          "shuffle each class's indices with rng.permutation before you cut.")
+        again = answer(y.copy(), fraction, np.random.default_rng(seed))
+        if not np.array_equal(np.sort(np.asarray(again[1])), np.sort(val_idx)):
+            return Result(False, "the same rng seed gave a different split. Hint: draw all "
+                          "randomness from the rng argument (rng.permutation), not np.random.")
+    return Result(True, "stratified: every class keeps its share in both parts — what "
+                  "train_test_split(..., stratify=y) does.")
