@@ -1,4 +1,8 @@
-"""Chapter 4 figures: loss surfaces with descent paths, loss curves, decision boundaries in training."""
+"""Chapter 4 figures: loss surfaces with descent paths, loss curves, decision boundaries in training.
+
+Text the functions write themselves (labels, annotations) follows the notebook's language,
+``tr(en, ja)`` (:mod:`course_lib.i18n`); titles and legend entries passed in are drawn as given.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import losses
+from course_lib.i18n import tr
 
 __all__ = [
     "plot_descent_1d",
@@ -83,7 +88,7 @@ def plot_contours(f, xlim, ylim, ax=None, levels=20, log=False, resolution=200, 
     ax.contour(xx, yy, zz, levels=levels, cmap="viridis", linewidths=0.9, alpha=0.8)
     if minimum is not None:
         ax.plot(*np.asarray(minimum, dtype=float), "*", color="k", ms=14, zorder=5,
-                label="minimum")
+                label=tr("minimum", "最小点"))
     ax.set(xlim=xlim, ylim=ylim, xlabel=r"$x_1$", ylabel=r"$x_2$", title=title)
     ax.set_aspect("equal", adjustable="box")
     ax.grid(False)
@@ -155,24 +160,26 @@ def plot_directional_slopes(gradient, ax=None, num=361):
     phi = np.linspace(-180.0, 180.0, num)
     u = np.stack([np.cos(np.radians(phi)), np.sin(np.radians(phi))], axis=1)
     norm, angle = np.linalg.norm(g), np.degrees(np.arctan2(g[1], g[0]))
-    ax.plot(phi, u @ g, color="0.2", lw=2, label=r"slope $\nabla f\cdot u$")
+    ax.plot(phi, u @ g, color="0.2", lw=2,
+            label=tr(r"slope $\nabla f\cdot u$", r"傾き $\nabla f\cdot u$"))
     ax.axhline(norm, color="tab:red", ls="--", lw=1, label=r"$\pm\Vert\nabla f\Vert$")
     ax.axhline(-norm, color="tab:red", ls="--", lw=1)
     ax.axhline(0, color="0.6", lw=0.8)
     ax.axvline(angle, color="tab:red", lw=1)
-    ax.annotate("along ∇f: steepest up", (angle, norm), xytext=(6, -16),
-                textcoords="offset points", color="tab:red", fontsize=9)
+    ax.annotate(tr("along ∇f: steepest up", "勾配の向き: 最も急な上り"), (angle, norm),
+                xytext=(6, -16), textcoords="offset points", color="tab:red", fontsize=9)
     down = angle - 180 if angle > 0 else angle + 180
     ax.axvline(down, color="tab:blue", lw=1)
-    ax.annotate("along −∇f: steepest down", (down, -norm), xytext=(6, 6),
-                textcoords="offset points", color="tab:blue", fontsize=9)
+    ax.annotate(tr("along −∇f: steepest down", "勾配の逆向き: 最も急な下り"), (down, -norm),
+                xytext=(6, 6), textcoords="offset points", color="tab:blue", fontsize=9)
     ax.set(xlim=(-180, 180), xticks=np.arange(-180, 181, 90),
-           xlabel="direction φ of the unit vector u (degrees)", ylabel="slope in direction u")
+           xlabel=tr("direction φ of the unit vector u (degrees)", "単位ベクトル u の向き φ（度）"),
+           ylabel=tr("slope in direction u", "u の向きの傾き"))
     ax.legend(loc="upper left", fontsize=9)
     return ax
 
 
-def plot_descent_losses(curves, ax=None, xlabel="step", ylabel="loss", logy=True, title="",
+def plot_descent_losses(curves, ax=None, xlabel=None, ylabel=None, logy=True, title="",
                         colors=None, alpha=0.9):
     """Several loss curves on one axes.
 
@@ -180,6 +187,8 @@ def plot_descent_losses(curves, ax=None, xlabel="step", ylabel="loss", logy=True
     ----------
     curves : dict
         ``label -> (x, loss)`` (or ``label -> loss``, plotted against 0, 1, 2, …).
+    xlabel, ylabel : str, optional
+        Axis labels; "step" and "loss" (in the notebook's language) by default.
     logy : bool
         Logarithmic loss axis (the natural scale for convergence).
     colors : list of str, optional
@@ -196,7 +205,8 @@ def plot_descent_losses(curves, ax=None, xlabel="step", ylabel="loss", logy=True
         ax.plot(x, y, lw=1.5, label=label, alpha=alpha, color=color)
     if logy:
         ax.set_yscale("log")
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.set(xlabel=tr("step", "ステップ") if xlabel is None else xlabel,
+           ylabel=tr("loss", "損失") if ylabel is None else ylabel, title=title)
     ax.legend()
     return ax
 
