@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from course_lib.autodiff import Value, topological_order
@@ -33,6 +34,22 @@ _COLORS = {"input": "#dbe9f6", "inner": "#f1f1f1", "output": "#fddcbf", "const":
 def _fmt(x: float) -> str:
     text = f"{x:.4g}"
     return "0" if text == "-0" else text
+
+
+def _label_weight() -> str:
+    """``"bold"`` if the current font has a bold face, else ``"normal"``.
+
+    IPAex Gothic, the Japanese font of ``setup_notebook(lang="ja")``, has none: asking it for bold
+    would only print matplotlib's "Failed to find font weight bold" under the figure.
+    """
+    manager = font_manager.fontManager
+    path = manager.findfont(font_manager.FontProperties())
+    name = next((f.name for f in manager.ttflist if f.fname == path), None)
+    bold = font_manager.weight_dict["bold"]
+    has_bold = any(f.name == name and (f.weight if isinstance(f.weight, int) else
+                                       font_manager.weight_dict.get(f.weight, 400)) >= bold
+                   for f in manager.ttflist)
+    return "bold" if has_bold else "normal"
 
 
 def _box_size(node: Value) -> tuple[float, float]:
@@ -168,9 +185,10 @@ def draw_graph(
     ax.set_axis_off()
     font = _FONT * scale
     pt = 72.0 * scale  # points per layout unit
+    weight = _label_weight()
 
     for node in order:
-        _draw_value_node(ax, node, pos[node], root, show_grad, font)
+        _draw_value_node(ax, node, pos[node], root, show_grad, font, weight)
         if node.children:
             _draw_op(ax, node, pos, font, pt, show_local_grads)
     if title:
@@ -178,7 +196,7 @@ def draw_graph(
     return ax
 
 
-def _draw_value_node(ax, node: Value, xy, root: Value, show_grad: bool, font: float) -> None:
+def _draw_value_node(ax, node: Value, xy, root: Value, show_grad: bool, font: float, weight: str) -> None:
     x, y = xy
     w, h = _box_size(node)
     kind = "const" if node._constant else "output" if node is root else "inner" if node.children else "input"
@@ -197,7 +215,7 @@ def _draw_value_node(ax, node: Value, xy, root: Value, show_grad: bool, font: fl
     if label:
         size = font if len(label) <= 10 else font * max(0.7, 10 / len(label))
         ax.text(x, y + h * 0.27, label, ha="center", va="center", fontsize=size,
-                fontweight="bold" if node.label else "normal", style="normal" if node.label else "italic",
+                fontweight=weight if node.label else "normal", style="normal" if node.label else "italic",
                 zorder=3)
         ax.text(x, y - h * 0.12, "\n".join(lines), ha="center", va="center", fontsize=font * 0.9,
                 family="monospace", linespacing=1.15, zorder=3)
