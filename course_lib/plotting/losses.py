@@ -45,7 +45,7 @@ def plot_sigmoid(ax=None):
     saturated = tr("saturated:\nslope ≈ 0", "飽和:\n傾き ≈ 0")
     ax.text(-6, 0.62, saturated, ha="center", fontsize=9, color="dimgray")
     ax.text(6, 0.38, saturated, ha="center", fontsize=9, color="dimgray")
-    ax.annotate(tr("largest slope 1/4 at z = 0", "z = 0 で傾きが最大の 1/4"), (0, 0.25), xytext=(1.2, 0.12),
+    ax.annotate(tr("largest slope 1/4 at z = 0", "z = 0 で傾きが最大の 1/4"), (0, 0.25), xytext=(1.0, 0.3),
                 fontsize=9, arrowprops={"arrowstyle": "->", "color": "dimgray"})
     ax.set(xlabel=tr("logit z", "ロジット z"), ylabel=tr("value", "値"), ylim=(-0.05, 1.05), xlim=(-8, 8),
            title=tr("Sigmoid: one logit becomes a probability", "シグモイド関数: 1 つのロジットが確率になる"))
@@ -147,7 +147,7 @@ def plot_losses_through_sigmoid(ax=None):
     ax.plot(z, np.logaddexp(0, -z), lw=2, label=tr(r"cross-entropy $-\log\sigma(z)$",
                                                    r"交差エントロピー誤差 $-\log\sigma(z)$"))
     ax.axvspan(-10, -4, color="tab:red", alpha=0.08)
-    ax.text(-7, 5.2, tr("confidently\nwrong", "自信満々の\n間違い"), ha="center", color="tab:red")
+    ax.text(-8, 5.2, tr("confidently\nwrong", "自信満々の\n間違い"), ha="center", color="tab:red")  # clear of the CE line
     ax.annotate(tr("MSE: a plateau,\nnothing to follow", "MSE: 平らで、\nたどる傾きがない"), (-7, 1.0),
                 xytext=(-7.5, 2.6), fontsize=9, ha="center", arrowprops={"arrowstyle": "->", "color": "dimgray"})
     ax.set(xlabel=tr("logit z (target is 1)", "ロジット z（目標は 1）"), ylabel=tr("loss L", "損失 L"),
@@ -172,7 +172,7 @@ def plot_saturation(ax=None):
     ax.plot(z, np.abs(s - 1), lw=2, label=tr("cross-entropy ∘ sigmoid", r"交差エントロピー誤差 $\circ$ シグモイド関数"))
     z_peak = -np.log(2.0)  # σ(z_peak) = 1/3
     ax.plot([z_peak], [8 / 27], "o", color="C0", markersize=7, markeredgecolor="black", zorder=5)
-    ax.annotate(tr("MSE peak: p = 1/3\n(z = −ln 2)", "MSE のピーク: p = 1/3\n（z = −ln 2）"), (z_peak, 8 / 27),
+    ax.annotate(tr("MSE peak: p = 1/3\n(z = −ln 2)", "MSE のピーク: p = 1/3\n(z = −ln 2)"), (z_peak, 8 / 27),
                 xytext=(-3.2, 0.33),
                 ha="right", va="center", fontsize=9, arrowprops=dict(arrowstyle="->", color="0.4"))
     ax.axvspan(-10, -4, color="tab:red", alpha=0.08)
