@@ -61,7 +61,7 @@ from course_lib import losses, plotting
 from course_lib.exercises import check
 from course_lib.gradcheck import numerical_derivative, numerical_gradient, relative_error
 
-rng = course_lib.setup_notebook(seed=0)
+rng = course_lib.setup_notebook(seed=0, lang="en")  # lang="ja": messages and plots in Japanese
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Where the loss sits

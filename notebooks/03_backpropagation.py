@@ -66,7 +66,7 @@ from course_lib.gradcheck import check_layer, numerical_gradient, relative_error
 from course_lib.layers import Linear, MSELoss, ReLU, Sigmoid, Softmax, SoftmaxCrossEntropy, Tanh
 from course_lib.network import MLP, Sequential
 
-rng = course_lib.setup_notebook(seed=0)
+rng = course_lib.setup_notebook(seed=0, lang="en")  # lang="ja": messages and plots in Japanese
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. From scalars to arrays

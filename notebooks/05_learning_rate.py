@@ -66,7 +66,7 @@ from course_lib.optim import SGD, gradient_descent
 from course_lib.schedules import critical_learning_rate
 from course_lib.training import TrainingDiverged, evaluate, fit
 
-rng = course_lib.setup_notebook(seed=0)
+rng = course_lib.setup_notebook(seed=0, lang="en")  # lang="ja": messages and plots in Japanese
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Four learning rates on a bowl
