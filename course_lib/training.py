@@ -266,8 +266,8 @@ def fit(model, loss, optimizer, X, y, *, epochs: int, batch_size: int, rng: np.r
         Patience: stop when the *validation loss* (the quantity training minimises, smoother
         than the accuracy) has not improved for this many epochs in a row, then put back the
         weights of the best epoch — exactly, a copy is kept. Needs ``validation``. The weights
-        are restored also when all ``epochs`` ran. (Keras ``EarlyStopping(patience=…,
-        restore_best_weights=True)`` does the same.)
+        are restored also when all ``epochs`` ran. (The same idea as Keras'
+        ``EarlyStopping(patience=…, restore_best_weights=True)``.)
     min_delta : float >= 0, default 0.0
         A validation loss counts as an improvement only if it is below the best so far by more
         than ``min_delta``.
