@@ -6,14 +6,18 @@ Modules follow the course:
 ``losses``         Chapter 1: MSE, softmax, cross-entropy and their gradients
 ``autodiff``       Chapter 2: a scalar reverse-mode autodiff engine (``Value``)
 ``gradcheck``      Chapter 2: numerical derivatives and gradient checks
-``layers``         Chapter 3: Linear, activations and loss layers
+``memory``         Chapter 2: what reverse mode keeps for the backward pass
+``layers``         Chapter 3: Linear, activations (``Softmax`` too) and loss layers
 ``network``        Chapter 3: ``Sequential`` and ``MLP``
-``optim``          Chapter 4: gradient descent, ``SGD``, mini-batches
+``optim``          Chapter 4: gradient descent, ``SGD``/``AdaGrad``/``RMSProp``/``Adam``, mini-batches
 ``schedules``      Chapter 5: learning-rate schedules and the critical rate
-``training``       Chapter 5: ``fit``, ``evaluate``, ``TrainingDiverged``
+``curvature``      Chapter 5: Hessian-vector products and Hessian eigenvalues
+``training``       Chapter 5: ``fit`` (early stopping), ``evaluate``, ``TrainingDiverged``
 ``datasets``       Chapter 6: MNIST (offline subset and the full set)
+``mnist``          Chapter 6: the ``course-mnist`` command (``make mnist``)
 ``plotting``       every chapter's figures
 ``exercises``      self-checks for the exercises (``check``)
+``i18n``           the language of learners' messages (``setup_notebook(lang="ja")``)
 =================  ==========================================================
 """
 

@@ -4,7 +4,14 @@ import importlib
 
 import course_lib.plotting
 
-MODULES = ["losses", "graphs", "networks", "descent", "training", "digits"]
+PLOTTING = __import__("pathlib").Path(course_lib.plotting.__file__).parent
+MODULES = sorted(p.stem for p in PLOTTING.glob("*.py") if p.stem != "__init__")
+
+
+def test_every_plotting_module_is_re_exported():
+    source = (PLOTTING / "__init__.py").read_text()
+    for name in MODULES:
+        assert f"from course_lib.plotting.{name} import *" in source, f"plotting/__init__.py misses {name}"
 
 
 def test_plotting_submodules_do_not_shadow_each_other():
