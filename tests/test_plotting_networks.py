@@ -97,7 +97,8 @@ def test_collect_layer_signals_keeps_relu_zeros_but_histograms_skip_them():
                ["activations"]) == 1
 
 
-def test_figure_text_follows_the_notebook_language_with_every_glyph():
+def test_figure_text_follows_the_notebook_language_with_every_glyph(caplog):
+    import logging
     import warnings
 
     import course_lib
@@ -120,7 +121,9 @@ def test_figure_text_follows_the_notebook_language_with_every_glyph():
         assert [line.get_linestyle() for line in norms.get_lines()] == ["-", "--"]
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
-            for number in plt.get_fignums():
-                plt.figure(number).canvas.draw()
+            with caplog.at_level(logging.WARNING, logger="matplotlib"):
+                for number in plt.get_fignums():
+                    plt.figure(number).canvas.draw()
+        assert not caplog.records, [r.getMessage() for r in caplog.records]  # e.g. "findfont: ... bold"
     finally:
         course_lib.setup_notebook(0, lang="en")

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from course_lib.i18n import tr
+from course_lib.i18n import get_language, tr
 from course_lib.layers import Linear, ReLU, Sigmoid, Tanh
 
 __all__ = [
@@ -111,14 +111,16 @@ def plot_backward_shapes(n: int, n_in: int, n_out: int, ax=None, scale: float = 
     gap, x0 = 1.0, 0.0
     tallest = max(n, n_in, n_out) * scale
     for title, blocks, op in rows:
-        ax.text(x0, 0.45, title, fontsize=12, fontweight="bold", va="bottom")
+        # IPAex Gothic has no bold face: matplotlib would print a findfont message for it
+        weight = "bold" if get_language() == "en" else "normal"
+        ax.text(x0, 0.45, title, fontsize=12, fontweight=weight, va="bottom")
         x = x0
         for k, (r, c, label, key) in enumerate(blocks):
             if k > 0:
                 if op == "sum":  # an arrow labelled "sum over the rows n"
                     ax.annotate("", (x + 1.7, -tallest / 2), (x + 0.2, -tallest / 2),
                                 arrowprops=dict(arrowstyle="-|>", color="black", lw=1.2))
-                    ax.text(x + 0.95, -tallest / 2 + 0.15, tr("Σ over n", "n について Σ"), ha="center", va="bottom",
+                    ax.text(x + 0.95, -tallest / 2 + 0.15, tr("Σ over n", "n で和"), ha="center", va="bottom",
                             fontsize=10)
                     x += 1.9
                 else:
@@ -318,8 +320,8 @@ def plot_jacobians(jacobians: dict, axes=None):
         zeros = np.mean(jac == 0)
         ax.set_title(tr(f"{title}\n{jac.shape[0]} × {jac.shape[1]}, {zeros:.0%} zeros",
                         f"{title}\n{jac.shape[0]} × {jac.shape[1]}、ゼロが {zeros:.0%}"), fontsize=10)
-        ax.set(xlabel=tr("input entry (flattened)", "入力の要素（1 列に並べた番号）"),
-               ylabel=tr("output entry (flattened)", "出力の要素（1 列に並べた番号）"))
+        ax.set(xlabel=tr("input entry (flattened)", "入力の要素（平坦化）"),
+               ylabel=tr("output entry (flattened)", "出力の要素（平坦化）"))
         ax.grid(False)
         bar = ax.figure.colorbar(image, ax=ax, orientation="horizontal", location="bottom",
                                  fraction=0.05, pad=0.02, aspect=15)
