@@ -85,10 +85,20 @@ def setup_notebook(seed: int = 0, lang: str = "en") -> np.random.Generator:
 
 
 def _use_japanese_font() -> None:
-    """Plot text in IPAex Gothic, the font matplotlib-fontja ships and registers."""
+    """Japanese plot text in IPAex Gothic, the font matplotlib-fontja ships and registers.
+
+    Latin letters, Greek and math symbols stay in DejaVu Sans (matplotlib's glyph fallback takes
+    IPAex Gothic only for the characters DejaVu lacks), so ``σ(w·x)`` keeps its usual width.
+    IPAex Gothic has no bold face: bold Japanese text is drawn regular, without a log message.
+    """
+    import logging
+
+    import matplotlib.pyplot as plt
     import matplotlib_fontja
 
     matplotlib_fontja.japanize()
+    plt.rcParams["font.family"] = ["DejaVu Sans", "IPAexGothic"]
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def show_source(obj, docstring: bool = False) -> None:

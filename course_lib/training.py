@@ -20,6 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from course_lib._validation import as_labels, check_dataset, check_positive
+from course_lib.i18n import tr
 from course_lib.layers import SoftmaxCrossEntropy
 from course_lib.optim import iterate_minibatches
 
@@ -206,24 +207,34 @@ def _forward_loss(model, loss, X, y):
 
 
 def _diverged(what: str, *, epoch, epochs, step, lr, loss, history) -> TrainingDiverged:
-    return TrainingDiverged(
+    return TrainingDiverged(tr(
         f"training diverged in epoch {epoch}/{epochs} at step {step} with learning rate {lr:.4g}: "
         f"{what}. Start again from fresh weights with a smaller learning rate: "
         f"schedules.lr_range_test finds one, or try {lr / 100:.4g} (100 times smaller) — a rate "
         f"only 10 times smaller is often still too large, and then the network does not blow up "
         f"but dies (fit warns when the loss stays at chance level).",
+        f"学習が発散しました（エポック {epoch}/{epochs}、ステップ {step}、学習率 {lr:.4g}）: {what}。"
+        f"新しい重みから、もっと小さな学習率でやり直してください。schedules.lr_range_test で探すか、"
+        f"{lr / 100:.4g}（100 分の 1）を試しましょう。10 分の 1 ではまだ大きすぎることが多く、"
+        f"そのときネットワークは発散せずに「死んで」しまいます（損失がチャンスレベルのままだと fit が警告します）。"),
         epoch=epoch, step=step, lr=lr, loss=loss, history=history,
     )
 
 
 def _warn_chance_level(epoch: int, value: float, num_classes: int, lr: float) -> None:
-    warnings.warn(
+    chance = math.log(num_classes)
+    warnings.warn(tr(
         f"in epoch {epoch} the training loss ({value:.4f} over its second half) is at or above "
-        f"chance level log({num_classes}) = {math.log(num_classes):.4f}, the loss of answering "
+        f"chance level log({num_classes}) = {chance:.4f}, the loss of answering "
         f"1/{num_classes} for every class: the network has learned nothing. If the learning rate ({lr:.4g}) is "
         "large, its first steps may have killed the ReLU units (negative input for every example, "
         "so no gradient ever again): start again from fresh weights with a smaller rate "
         "(schedules.lr_range_test finds one). If the rate is tiny, it may just be slow.",
+        f"エポック {epoch} の訓練損失（後半の平均 {value:.4f}）が、どのクラスにも 1/{num_classes} と答えたときの"
+        f"損失、つまりチャンスレベル log({num_classes}) = {chance:.4f} 以上です。ネットワークは何も学習していません。"
+        f"学習率（{lr:.4g}）が大きいなら、最初の数ステップで ReLU のユニットが死んだのかもしれません（どの例でも"
+        "入力が負になり、二度と勾配が流れない）。新しい重みから、もっと小さな学習率でやり直してください"
+        "（schedules.lr_range_test で探せます）。学習率がとても小さいなら、単に遅いだけかもしれません。"),
         UserWarning, stacklevel=5)  # points at the caller of fit
 
 
@@ -334,10 +345,11 @@ def fit(model, loss, optimizer, X, y, *, epochs: int, batch_size: int, rng: np.r
                 break
     best.restore(model)
     if progress and early_stopping is not None and best.epoch is not None:
-        why = (f"stopped early: no better val_loss for {early_stopping} epochs; "
+        why = (tr(f"stopped early: no better val_loss for {early_stopping} epochs; ",
+                  f"早期終了: {early_stopping} エポックのあいだ val_loss が改善しませんでした。")
                if run.history.stopped_early else "")
-        tqdm.write(f"{why}restored the weights of epoch {best.epoch} "
-                   f"(val_loss {best.loss:.4f})", file=sys.stdout)
+        tqdm.write(why + tr(f"restored the weights of epoch {best.epoch} (val_loss {best.loss:.4f})",
+                            f"エポック {best.epoch} の重みに戻しました（val_loss {best.loss:.4f}）"), file=sys.stdout)
     return run.history
 
 
@@ -361,8 +373,9 @@ class _Run:
             history.step_loss.append(value)
             history.step_lr.append(lr)
             if not (math.isfinite(value) and value <= self.limit):
-                what = (f"the loss is {value}" if not math.isfinite(value) else
-                        f"the loss exceeded {DIVERGENCE_FACTOR:g} times its first value")
+                what = (tr(f"the loss is {value}", f"損失が {value} になりました") if not math.isfinite(value) else
+                        tr(f"the loss exceeded {DIVERGENCE_FACTOR:g} times its first value",
+                           f"損失が最初の値の {DIVERGENCE_FACTOR:g} 倍を超えました"))
                 raise _diverged(what, epoch=epoch, epochs=self.epochs, step=self.step, lr=lr,
                                 loss=value, history=history)
             if self.step == 0:
@@ -376,7 +389,7 @@ class _Run:
             self.step += 1
             bar.update(1)
         if not all(np.all(np.isfinite(p)) for p in model.params.values()):
-            raise _diverged("the weights became NaN or inf", epoch=epoch, epochs=self.epochs,
+            raise _diverged(tr("the weights became NaN or inf", "重みが NaN か inf になりました"), epoch=epoch, epochs=self.epochs,
                             step=self.step - 1, lr=lr, loss=value, history=history)
         history.train_loss.append(total / count)
         if self._labels(y_batch):
@@ -422,7 +435,8 @@ def _validate(model, loss, X_val, y_val, history: History) -> None:
 
 def _progress_line(epoch: int, epochs: int, h: History) -> str:
     width = len(str(epochs))
-    parts = [f"epoch {epoch:>{width}}/{epochs}", f"loss {h.train_loss[-1]:.4f}"]
+    parts = [tr(f"epoch {epoch:>{width}}/{epochs}", f"エポック {epoch:>{width}}/{epochs}"),
+             f"loss {h.train_loss[-1]:.4f}"]
     if h.train_accuracy:
         parts.append(f"acc {h.train_accuracy[-1]:.4f}")
     if h.val_loss:
