@@ -171,7 +171,7 @@ def _check_seven_vs_three(answer) -> Result:
         return Result(False, tr("that is log base 10; cross-entropy uses the natural log, np.log.",
                                 "それは底が 10 の対数です。交差エントロピー誤差では自然対数 np.log を使います。"))
     return Result(False, tr("cross-entropy with a one-hot target is -log(probability of the true class).",
-                            "正解が one-hot 表現のとき、交差エントロピー誤差は -log(正解のクラスの確率) です。"))
+                            "正解が one-hot表現のとき、交差エントロピー誤差は -log(正解のクラスの確率) です。"))
 
 
 @exercise("1.4", tr("softmax cross-entropy gradient", "ソフトマックス関数と交差エントロピー誤差の勾配"))
@@ -201,7 +201,7 @@ def _check_sce_grad(answer) -> Result:
                       " ヒント: 符号が逆です。t - softmax(z) ではなく softmax(z) - t です。")
         elif _close(yours, losses.softmax(z) / n):
             hint = tr(" Hint: you forgot to subtract the one-hot targets t.",
-                      " ヒント: one-hot 表現の正解 t を引き忘れています。")
+                      " ヒント: one-hot表現の正解 t を引き忘れています。")
         else:
             hint = tr(" Hint: (softmax(z) - one_hot(labels, C)) / N, with N the batch size.",
                       " ヒント: (softmax(z) - one_hot(labels, C)) / N です（N はバッチサイズ）。")
