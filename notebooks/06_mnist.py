@@ -74,7 +74,7 @@ from course_lib.layers import SoftmaxCrossEntropy
 from course_lib.network import MLP
 from course_lib.optim import SGD, iterate_minibatches
 
-rng = course_lib.setup_notebook(seed=0)
+rng = course_lib.setup_notebook(seed=0, lang="en")  # lang="ja": messages and plots in Japanese
 
 # %% [markdown]
 # **Which data?** The parameter below picks the data set. `"subset"` (the default) uses 5,000 real
@@ -1063,7 +1063,7 @@ print(f"section 1 (train_test_split): {len(train_idx):,} + {len(val_idx):,} imag
 #    learning rate — what does `fit` report (chapter 5)?
 # 2. Try hidden widths 32, 128 and 512, or two hidden layers (`MLP([784, 256, 128, 10])`): how do
 #    the training and validation curves change?
-# 3. Give your `train_step` momentum (chapter 4: keep one velocity array per parameter) and
+# 3. Give your `train_step` momentum (chapter 4: keep one momentum buffer per parameter, $b \leftarrow \mu b + g$) and
 #    compare three epochs with and without it.
 # 4. Train the section-5 network on the *centred* pixels (subtract `mean_image` from the training,
 #    validation and test images). Does it reach a different validation accuracy? Which learning
@@ -1097,7 +1097,7 @@ print(f"section 1 (train_test_split): {len(train_idx):,} + {len(val_idx):,} imag
 # | learning curve | 学習曲線 | loss or accuracy plotted against the epoch |
 # | mini-batch | ミニバッチ | the small group of examples averaged in one update |
 # | epoch | エポック | one pass over all the training data |
-# | momentum | モーメンタム（慣性項） | a velocity that accumulates past gradients (chapter 4) |
+# | momentum | モーメンタム（慣性項） | a buffer that accumulates past gradients, $b \leftarrow \mu b + g$ (chapter 4) |
 # | data augmentation | データ拡張 | training on slightly altered copies (e.g. shifted images) |
 # | stratified split | 層化分割（層化抽出） | a split that keeps each class's share equal in both parts |
 # | multi-layer perceptron (MLP) | 多層パーセプトロン | fully connected layers with activations between them |
