@@ -46,22 +46,22 @@ def _check_mse_grad(answer) -> Result:
         if _close(yours, reference / 2):
             hint = tr(" Hint: you are missing the factor 2 from differentiating the square (books that"
                       " define MSE with a ½ in front drop it; our MSE has no ½).",
-                      " ヒント: 2 乗を微分すると出てくる係数 2 が抜けています（MSE の前に ½ を付けて定義する本では"
+                      "ヒント: 2 乗を微分すると出てくる係数 2 が抜けています（MSE の前に ½ を付けて定義する本では"
                       "この 2 が消えますが、この講座の MSE には ½ がありません）。")
         elif _close(yours, reference * y_pred.size / len(y_pred)):
             hint = tr(" Hint: you divided by the number of rows; the mean runs over ALL elements,"
                       " so divide by y_pred.size.",
-                      " ヒント: 行の数で割っています。平均は「すべての要素」についてとるので、y_pred.size で割ってください。")
+                      "ヒント: 行の数で割っています。平均は「すべての要素」についてとるので、y_pred.size で割ってください。")
         elif _close(yours, reference * y_pred.size):
             hint = tr(" Hint: that is the gradient of the SUM; the mean also divides by y_pred.size.",
-                      " ヒント: それは「和」の勾配です。平均なので、さらに y_pred.size で割ります。")
+                      "ヒント: それは「和」の勾配です。平均なので、さらに y_pred.size で割ります。")
         elif _close(yours, -reference):
             hint = tr(" Hint: the sign is flipped; it is (y_pred - y_true), not (y_true - y_pred).",
-                      " ヒント: 符号が逆です。(y_true - y_pred) ではなく (y_pred - y_true) です。")
+                      "ヒント: 符号が逆です。(y_true - y_pred) ではなく (y_pred - y_true) です。")
         else:
             hint = tr(" Hint: differentiate mean((y_pred - y_true)**2) term by term; the mean divides"
                       " by the number of elements, y_pred.size (works for any shape).",
-                      " ヒント: mean((y_pred - y_true)**2) を項ごとに微分しましょう。平均は要素の数 y_pred.size"
+                      "ヒント: mean((y_pred - y_true)**2) を項ごとに微分しましょう。平均は要素の数 y_pred.size"
                       " で割ります（こうすればどんな形状の配列でも使えます）。")
         return Result(False, result.message + hint)
     return Result(True, tr("your gradient matches 2 (y_pred - y_true) / size on inputs of three shapes.",
@@ -103,14 +103,14 @@ def _check_log_softmax(answer) -> Result:
             if _close(yours, losses.log_softmax(z, axis=0)):
                 return Result(False, result.message + tr(
                     " Hint: normalise each ROW (axis=1, keepdims=True), not each column.",
-                    " ヒント: 列ごとではなく「行ごと」に正規化します（axis=1, keepdims=True）。"))
+                    "ヒント: 列ごとではなく「行ごと」に正規化します（axis=1, keepdims=True）。"))
             if _close(yours, z - np.log(np.exp(z).sum())):
                 return Result(False, result.message + tr(
                     " Hint: the sum runs over each row (axis=1), not the whole array.",
-                    " ヒント: 和は配列全体ではなく、行ごとに（axis=1）とります。"))
+                    "ヒント: 和は配列全体ではなく、行ごとに（axis=1）とります。"))
             return Result(False, result.message + tr(
                 " Hint: z - max(z) - log(sum(exp(z - max(z)))) per row.",
-                " ヒント: 行ごとに z - max(z) - log(sum(exp(z - max(z)))) を計算します。"))
+                "ヒント: 行ごとに z - max(z) - log(sum(exp(z - max(z)))) を計算します。"))
     big = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1001.0, -1002.0]])
     with np.errstate(all="ignore"):
         try:
@@ -192,19 +192,19 @@ def _check_sce_grad(answer) -> Result:
         n, c = z.shape
         if _close(yours, reference * n):
             hint = tr(" Hint: the loss is the MEAN over the batch, so divide by N = len(logits).",
-                      " ヒント: 損失はバッチについての「平均」なので、N = len(logits) で割ります。")
+                      "ヒント: 損失はバッチについての「平均」なので、N = len(logits) で割ります。")
         elif _close(yours, reference / c):
             hint = tr(" Hint: divide by the batch size N only, not by N·C: the mean runs over examples.",
-                      " ヒント: N·C ではなく、バッチサイズ N だけで割ります。平均はデータの個数についてとります。")
+                      "ヒント: N·C ではなく、バッチサイズ N だけで割ります。平均はデータの個数についてとります。")
         elif _close(yours, -reference):
             hint = tr(" Hint: the sign is flipped; it is softmax(z) - t, not t - softmax(z).",
-                      " ヒント: 符号が逆です。t - softmax(z) ではなく softmax(z) - t です。")
+                      "ヒント: 符号が逆です。t - softmax(z) ではなく softmax(z) - t です。")
         elif _close(yours, losses.softmax(z) / n):
             hint = tr(" Hint: you forgot to subtract the one-hot targets t.",
-                      " ヒント: one-hot表現の正解 t を引き忘れています。")
+                      "ヒント: one-hot表現の正解 t を引き忘れています。")
         else:
             hint = tr(" Hint: (softmax(z) - one_hot(labels, C)) / N, with N the batch size.",
-                      " ヒント: (softmax(z) - one_hot(labels, C)) / N です（N はバッチサイズ）。")
+                      "ヒント: (softmax(z) - one_hot(labels, C)) / N です（N はバッチサイズ）。")
         return Result(False, result.message + hint)
     return Result(True, tr("your gradient is (softmax(z) - t) / N.",
                            "あなたの勾配は (softmax(z) - t) / N になっています。"))
