@@ -417,7 +417,7 @@ def test_deck_follows_the_layout(slides_dir, path):
 # ---------------------------------------------------------------- speaker notes
 
 # Chapters whose teaching/NN_slug.md has not landed yet. Emptied when every chapter has one.
-NOTES_PENDING: set[str] = {"04_gradient_descent", "06_mnist"}
+NOTES_PENDING: set[str] = set()
 
 NOTES_FIXTURE = """# Chapter 9 — Toy: teaching notes
 
@@ -488,3 +488,19 @@ def test_decks_carry_the_notes(slides_dir, path):
     slides = len(teaching_notes.slide_headings(nbformat.read(path, as_version=4)))
     assert text.count('<aside class="notes">') == slides
     assert "**Say:**" not in text and "<strong>Say:</strong>" in text
+
+
+def test_make_notebooks_step_lays_out_live_slides(tmp_path):
+    """``tools/slide_layout.py`` (run by ``make notebooks`` after executing) writes only metadata:
+    sub-slide marks and jupyterlab-rise's settings; sources and outputs stay as they were."""
+    nb = _long_section()
+    path = tmp_path / "09_toy.ipynb"
+    nbformat.write(nb, path)
+    assert layout.main([str(path)]) == 0
+    laid = nbformat.read(path, as_version=4)
+    assert laid.metadata["rise"]["width"] == 1280 and laid.metadata["rise"]["height"] == 720
+    assert [c.source for c in laid.cells] == [c.source for c in nb.cells]
+    assert [c.get("outputs") for c in laid.cells] == [c.get("outputs") for c in nb.cells]
+    assert sum(layout.slide_type(c) == "subslide" for c in laid.cells) >= 3
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(EXECUTE) $$nb && \\\n\t  $(BIN)/python tools/slide_layout.py $$nb" in makefile

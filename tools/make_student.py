@@ -22,37 +22,27 @@ writes ``<out>/<same name>.ipynb`` in which
   same friendly ``[NOT YET]`` as for a function that still raises ``NotImplementedError``;
 * a ``### BEGIN SOLUTION`` / ``### END SOLUTION`` region in a Markdown cell becomes
   ``YOUR ANSWER HERE``;
+* the chapters' exercise instructions, written for the copy with solutions
+  (:data:`AUTHOR_INSTRUCTIONS`), become :data:`STUDENT_INSTRUCTIONS`;
 * every other line is kept, in particular the ``check(...)`` self-check after the region;
 * all outputs and execution counts are cleared; notebook metadata that belongs to the authors
   (``jupytext`` pairing, widget state, nbgrader) and cell metadata that hints at solutions (the
   ``nbgrader`` dict, ``solution`` tags, execution timings) are removed. Slide metadata and the
   ``raises-exception`` tag stay.
 
-Cells without solution regions are copied unchanged (source, order and count), only their
-outputs are cleared. A marker without its partner, or a nested BEGIN, is an error that names the
-notebook and the cell.
+Cells without solution regions are copied unchanged (source, order and count) apart from that
+paragraph; their outputs are cleared. A marker without its partner, or a nested BEGIN, is an
+error that names the notebook and the cell.
 
 Using nbgrader instead
 ----------------------
-The markup is nbgrader's, so an instructor who wants collection and autograding can use
-nbgrader (``pip install nbgrader`` in their own environment; it is not a course dependency) on
-the same notebooks:
-
-1. ``nbgrader quickstart backprop-course`` and copy a chapter to
-   ``backprop-course/source/ch01/01_loss_functions.ipynb``.
-2. Mark the cells. Either in Jupyter (nbgrader's "Create Assignment" cell toolbar: each exercise
-   cell → "Autograded answer", add an "Autograder tests" cell below it with
-   ``assert check("1.1", my_mse_grad)``), or let this script do it::
-
-       .venv/bin/python tools/make_student.py --nbgrader-source backprop-course/source/ch01 \\
-           notebooks/01_loss_functions.ipynb
-
-   which writes copies WITH solutions whose exercise cells carry nbgrader's "Autograded answer"
-   metadata, each followed by a locked "Autograder tests" cell (1 point) asserting the ``check``.
-   Without that metadata nbgrader refuses cells that contain solution markers.
-3. ``nbgrader generate_assignment ch01`` writes the student version to ``release/ch01`` (nbgrader's
-   stub is ``# YOUR CODE HERE`` / ``raise NotImplementedError()``); after collection,
-   ``nbgrader autograde ch01`` runs the test cells.
+The markup is nbgrader's, so an instructor who wants collection and autograding can use nbgrader
+(installed by ``make venv`` with the ``instructor`` extra) on the same notebooks: ``make nbgrader``
+(``make_nbgrader.py``) writes a complete course to ``build/nbgrader/`` whose source notebooks come
+from :func:`make_nbgrader_source` — copies WITH solutions whose exercise cells carry nbgrader's
+"Autograded answer" metadata, each followed by a locked "Autograder tests" cell (1 point)
+asserting the ``check``. Without that metadata nbgrader refuses cells that contain solution markers.
+The commands from there (``generate_assignment`` … ``generate_feedback``) are in TEACHING.md.
 """
 
 from __future__ import annotations
