@@ -62,7 +62,7 @@ from course_lib import layers, losses, optim, plotting
 from course_lib.exercises import check
 from course_lib.network import MLP
 
-rng = course_lib.setup_notebook(seed=0)
+rng = course_lib.setup_notebook(seed=0, lang="en")  # lang="ja": messages and plots in Japanese
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The update rule
