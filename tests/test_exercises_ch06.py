@@ -194,3 +194,56 @@ def test_stratified_split_rejects_malformed_answers(bad, hint):
 
     result = check("6.7", bad)
     assert not result and re.search(hint, result.message), result.message
+
+
+# ------------------------------------------------------------------ every message in Japanese too
+@pytest.fixture
+def japanese():
+    import course_lib
+
+    course_lib.setup_notebook(0, lang="ja")
+    yield
+    course_lib.setup_notebook(0, lang="en")
+
+
+JA_CASES = [
+    ("6.1", lambda X: X // 255, "浮動小数点数"),
+    ("6.1", lambda X: X / 256.0, "255 で割ります"),
+    ("6.2", lambda s, y: float(np.mean(s.argmin(axis=1) == y)), "argmin ではなく argmax"),
+    ("6.2", lambda s, y: float(np.sum(s.argmax(axis=1) == y)), "個数"),
+    ("6.3", lambda t, p: np.add.at(C := np.zeros((10, 10), int), (p, t), 1) or C, "行が「正解」"),
+    ("6.4", lambda image, dy, dx: np.roll(image, (dy, dx), axis=(0, 1)), "ヒント"),
+    ("6.5", lambda m, L, X, y, lr: _step(m, L, X, y, lr, rebind=True), "その場で"),
+    ("6.5", lambda m, L, X, y, lr: _step(m, L, X, y, lr, loss_after=True), "更新「後」"),
+    ("6.6", lambda L, p: _early_stop(L, p, start=0), "1 から数えます"),
+    ("6.6", lambda L, p: _early_stop(L, p, in_a_row=False), "連続で"),
+    ("6.6", lambda L, p: _early_stop(L, p)[0], "組 (best_epoch, stop_epoch)"),
+    ("6.7", lambda y, f, rng: _split(y, f, rng, shuffle=False), "シャッフル"),
+    ("6.7", lambda y, f, rng: _split(y, f, rng, mask=True), "マスク"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, answer, hint", JA_CASES)
+def test_hints_in_japanese(japanese, exercise_id, answer, hint):
+    result = check(exercise_id, answer)
+    assert not result
+    assert hint in result.message, result.message
+
+
+@pytest.mark.parametrize("exercise_id, reference", [
+    ("6.1", lambda X: X / 255.0), ("6.2", lambda s, y: float(np.mean(s.argmax(axis=1) == y))),
+    ("6.3", lambda t, p: np.add.at(C := np.zeros((10, 10), int), (t, p), 1) or C),
+    ("6.5", _step), ("6.6", _early_stop), ("6.7", _split),
+])
+def test_pass_messages_in_japanese(japanese, exercise_id, reference):
+    result = check(exercise_id, reference)
+    assert result
+    assert any("\u3040" <= ch <= "\u9fff" for ch in result.message), result.message
+
+
+def test_english_messages_unchanged_after_japanese(japanese):
+    import course_lib
+
+    course_lib.setup_notebook(0, lang="en")
+    result = check("6.2", lambda s, y: float(np.mean(s.argmin(axis=1) == y)))
+    assert "Hint: the prediction is the LARGEST score: argmax, not argmin." in result.message

@@ -53,3 +53,59 @@ def test_histories_without_validation_are_rejected(call):
     with pytest.raises(ValueError, match="validation"):
         call()
     plt.close("all")
+
+
+# ------------------------------------------------------------------ text in the notebook's language
+import re  # noqa: E402
+import warnings  # noqa: E402
+
+import course_lib  # noqa: E402
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+FIGURES = {
+    "plot_best_epoch": lambda: plotting.plot_best_epoch(_history()),
+    "plot_validation_runs": lambda: plotting.plot_validation_runs({"a": _history(), "b": _history(stopped=True)}),
+    "plot_eigenvalue_spectra": lambda: plotting.plot_eigenvalue_spectra({"m": np.array([1.0, 4.0, 2.0])}),
+}
+
+
+@pytest.fixture
+def english_afterwards():
+    yield
+    plt.close("all")
+    course_lib.setup_notebook(0)
+
+
+def _texts(fig):
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figure_text_in_japanese_with_every_glyph(english_afterwards, name):
+    course_lib.setup_notebook(0, lang="ja")
+    FIGURES[name]()
+    fig = plt.gcf()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
+        fig.canvas.draw()
+    assert any(JAPANESE.search(t) for t in _texts(fig)), _texts(fig)
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figure_text_in_english_by_default(english_afterwards, name):
+    course_lib.setup_notebook(0, lang="en")
+    FIGURES[name]()
+    fig = plt.gcf()
+    fig.canvas.draw()
+    texts = _texts(fig)
+    assert texts and not any(JAPANESE.search(t) for t in texts), texts
+
+
+def test_english_labels_unchanged(english_afterwards):
+    course_lib.setup_notebook(0, lang="en")
+    axes = plotting.plot_validation_runs({"a": _history()})
+    assert axes[0].get_title() == "validation loss (★ best epoch, ✕ stopped)"
+    assert axes[1].get_ylabel() == "training loss (log scale)"
+    axes = plotting.plot_best_epoch(_history())
+    labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert labels == ["training", "validation", "best validation loss (epoch 2)"]

@@ -2,6 +2,9 @@
 
 A grid of many digits is drawn as ONE image (a mosaic with white gaps) on one axes, with a
 caption above each tile: fast to draw and easy to place in a larger figure via ``ax``.
+
+Text the functions write themselves (captions, axis labels, legends) follows the notebook's
+language, ``tr(en, ja)`` (:mod:`course_lib.i18n`); titles and names passed in are drawn as given.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Patch
+
+from course_lib.i18n import tr
 
 __all__ = [
     "plot_digit",
@@ -146,7 +151,7 @@ def _captions(n: int, labels, predictions, captions):
     texts, colors = [], []
     for true, pred in zip(arrays["labels"], arrays["predictions"]):
         right = true == pred
-        texts.append(f"{pred}" if right else f"{pred} (true {true})")
+        texts.append(f"{pred}" if right else tr(f"{pred} (true {true})", f"{pred} (正解{true})"))
         colors.append("black" if right else "crimson")
     return texts, colors
 
@@ -164,7 +169,8 @@ def plot_class_balance(*label_sets, names=None, ax=None):
     """
     if not label_sets:
         raise ValueError("give at least one array of labels, e.g. plot_class_balance(y_train)")
-    names = list(names) if names is not None else [f"set {i + 1}" for i in range(len(label_sets))]
+    names = list(names) if names is not None else [tr(f"set {i + 1}", f"データ {i + 1}")
+                                                   for i in range(len(label_sets))]
     if len(names) != len(label_sets):
         raise ValueError(f"names has {len(names)} entries for {len(label_sets)} label sets")
     if ax is None:
@@ -175,8 +181,8 @@ def plot_class_balance(*label_sets, names=None, ax=None):
         counts = np.bincount(np.asarray(labels).astype(np.int64).ravel(), minlength=10)[:10]
         ax.bar(digits + (i - (len(label_sets) - 1) / 2) * width, counts, width, label=name)
     ax.set_xticks(digits)
-    ax.set_xlabel("digit")
-    ax.set_ylabel("number of images")
+    ax.set_xlabel(tr("digit", "数字"))
+    ax.set_ylabel(tr("number of images", "画像の枚数"))
     ax.set_ylim(0, ax.get_ylim()[1] * 1.2)  # head room for the legend
     if len(label_sets) > 1:
         ax.legend(loc="upper center", ncol=len(label_sets), framealpha=0.9)
@@ -216,14 +222,15 @@ def plot_digit_probabilities(probs, label=None, ax=None, title: str | None = Non
     bars[predicted].set_linewidth(2)
     for k in sorted({predicted} | ({label} if label is not None else set())):
         ax.text(k, p[k] + 0.02, f"{p[k]:.2f}", ha="center", va="bottom", fontsize=9)
-    handles = [Patch(facecolor="white", edgecolor="black", linewidth=2, label="predicted digit")]
+    handles = [Patch(facecolor="white", edgecolor="black", linewidth=2,
+                     label=tr("predicted digit", "予測した数字"))]
     if label is not None:
-        handles.insert(0, Patch(facecolor="tab:green", label="true digit"))
+        handles.insert(0, Patch(facecolor="tab:green", label=tr("true digit", "正解の数字")))
     ax.legend(handles=handles, loc="best", fontsize=9, framealpha=0.9)
     ax.set_xticks(np.arange(10))
     ax.set_ylim(0, 1)
-    ax.set_xlabel("digit")
-    ax.set_ylabel("probability")
+    ax.set_xlabel(tr("digit", "数字"))
+    ax.set_ylabel(tr("probability", "確率"))
     if title:
         ax.set_title(title)
     return ax

@@ -4,6 +4,9 @@ Training curves against validation curves show when a network starts to memorise
 data; the best validation epoch is what early stopping keeps. The eigenvalue spectrum of the
 input matrix ``XᵀX/N`` shows why centring the inputs allows larger learning rates (chapter 5:
 gradient descent on a quadratic is stable for ``lr < 2/λ_max``).
+
+Text the functions write themselves (axis labels, legends, titles) follows the notebook's
+language, ``tr(en, ja)`` (:mod:`course_lib.i18n`); run names and titles passed in are drawn as given.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+from course_lib.i18n import tr
 
 __all__ = ["plot_best_epoch", "plot_validation_runs", "plot_eigenvalue_spectra"]
 
@@ -39,19 +44,20 @@ def plot_best_epoch(history, axes=None, shade: bool = True):
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10.5, 3.6))
     epochs, best = _epochs(history), history.best_epoch
-    curves = [("loss", history.train_loss, history.val_loss),
-              ("accuracy", history.train_accuracy, history.val_accuracy)]
+    curves = [(tr("loss", "損失"), history.train_loss, history.val_loss),
+              (tr("accuracy", "認識精度"), history.train_accuracy, history.val_accuracy)]
     for ax, (name, train, val) in zip(axes, curves):
         if train:
-            ax.plot(epochs, train, "-", color="tab:blue", label="training")
+            ax.plot(epochs, train, "-", color="tab:blue", label=tr("training", "訓練データ"))
         if val:
-            ax.plot(epochs, val, "-", color="tab:orange", label="validation")
+            ax.plot(epochs, val, "-", color="tab:orange", label=tr("validation", "検証データ"))
             ax.plot(best, val[best - 1], "*", color="tab:red", ms=13, zorder=3,
-                    label=f"best validation loss (epoch {best})")
+                    label=tr(f"best validation loss (epoch {best})",
+                             f"検証損失が最小（エポック {best}）"))
         ax.axvline(best, color="tab:red", lw=1, ls=":")
         if shade and best < history.epochs:
             ax.axvspan(best, history.epochs, color="tab:red", alpha=0.06, lw=0)
-        ax.set(xlabel="epoch", ylabel=name, xlim=(0.5, history.epochs + 0.5))
+        ax.set(xlabel=tr("epoch", "エポック"), ylabel=name, xlim=(0.5, history.epochs + 0.5))
         ax.legend(fontsize="small")
     # linear scale, cut above the validation curve: its rise is what matters, not epoch 1
     axes[0].set_ylim(0, 1.25 * max(history.val_loss))
@@ -90,10 +96,13 @@ def plot_validation_runs(histories: Mapping[str, object], axes=None):
                         mew=0.5, zorder=3)
         ax_train.plot(epochs, h.train_loss, "-", color=color, lw=lw, alpha=0.85, label=name)
     top = max(max(h.val_loss) for h in histories.values())
-    ax_val.set(xlabel="epoch", ylabel="validation loss", ylim=(0, 1.2 * top),
-               title="validation loss (★ best epoch, ✕ stopped)")
-    ax_train.set(xlabel="epoch", ylabel="training loss (log scale)", yscale="log",
-                 title="training loss")
+    ax_val.set(xlabel=tr("epoch", "エポック"), ylabel=tr("validation loss", "検証データの損失"),
+               ylim=(0, 1.2 * top),
+               title=tr("validation loss (★ best epoch, ✕ stopped)",
+                        "検証データの損失（★ 最良のエポック、× 停止）"))
+    ax_train.set(xlabel=tr("epoch", "エポック"),
+                 ylabel=tr("training loss (log scale)", "訓練データの損失（対数目盛）"), yscale="log",
+                 title=tr("training loss", "訓練データの損失"))
     for ax in axes:
         ax.legend(fontsize="small")
     return axes
@@ -119,7 +128,7 @@ def plot_eigenvalue_spectra(spectra: Mapping[str, np.ndarray], k: int = 50, ax=N
         top = np.sort(np.asarray(values, dtype=np.float64))[::-1][:k]
         ax.plot(np.arange(1, len(top) + 1), top, "-o", ms=3,
                 label=f"{name}: λ_max = {top[0]:.3g}, 2/λ_max = {2 / top[0]:.3g}")
-    ax.set(xlabel="rank of the eigenvalue (1 = largest)", ylabel="eigenvalue (log scale)",
-           yscale="log", title=title)
+    ax.set(xlabel=tr("rank of the eigenvalue (1 = largest)", "固有値の順位（1 = 最大）"),
+           ylabel=tr("eigenvalue (log scale)", "固有値（対数目盛）"), yscale="log", title=title)
     ax.legend(fontsize="small")
     return ax
