@@ -80,12 +80,28 @@ def test_config_points_everything_into_the_course_folder(tmp_path):
 
 # ---------------------------------------------------------------- the real CLI
 
+def _env() -> dict[str, str]:
+    return dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def _checked(args, returncode: int, stderr: str) -> None:
+    assert returncode == 0 and "ERROR" not in stderr, f"nbgrader {' '.join(args)}:\n{stderr[-4000:]}"
+
+
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    run = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
+    run = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=_env(), capture_output=True, text=True,
                          timeout=900)
-    assert run.returncode == 0 and "ERROR" not in run.stderr, f"nbgrader {' '.join(args)}:\n{run.stderr[-4000:]}"
+    _checked(args, run.returncode, run.stderr)
     return run
+
+
+def nbgrader_in_parallel(course: Path, *commands: tuple[str, ...]) -> None:
+    """Several nbgrader commands at once (each executes notebooks on one core; they share the gradebook)."""
+    runs = [(args, subprocess.Popen([str(BIN / "nbgrader"), *args], cwd=course, env=_env(), text=True,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)) for args in commands]
+    for args, process in runs:
+        _, stderr = process.communicate(timeout=900)
+        _checked(args, process.returncode, stderr)
 
 
 def answer(source: str, how: str) -> str:
@@ -144,7 +160,8 @@ def course(tmp_path_factory):
     timings["generate_assignment"] = time.perf_counter() - start
     expected = submit(course)
     start = time.perf_counter()
-    nbgrader(course, "autograde", "ch*")
+    # one process per student: the notebooks run single-threaded, so two cores grade twice as fast
+    nbgrader_in_parallel(course, *[("autograde", "ch*", "--student", student) for student in PLANS])
     timings["autograde"] = time.perf_counter() - start
     start = time.perf_counter()
     nbgrader(course, "generate_feedback", "ch*")
