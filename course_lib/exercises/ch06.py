@@ -247,7 +247,7 @@ def _check_train_step(answer) -> Result:
         return Result(False, tr("the weights did not change. Hint: update them IN PLACE, "
                                 "`p -= lr * model.grads[key]` for each `key, p` in model.params.items(); "
                                 "`p = p - lr * g` only gives the name p a new array, the model never sees it.",
-                                "重みが変わっていません。ヒント: model.params.items() の各 `key, p` について"
+                                "重みが変わっていません。ヒント: model.params.items() の各 `key, p` について "
                                 "`p -= lr * model.grads[key]` と「その場で」更新します。`p = p - lr * g` は"
                                 "名前 p に新しい配列を結び付けるだけで、モデルには届きません。"))
     if all(np.allclose(params[key], start[key] + lr * grads[key]) for key in start):
@@ -378,7 +378,7 @@ def _check_early_stop(answer) -> Result:
                           + _early_stop_hint(out, losses, patience))
     return Result(True, tr("that is the rule fit(..., early_stopping=patience) follows — and then it "
                            "puts back the weights of best_epoch.",
-                           "これが fit(..., early_stopping=patience) の従うルールです。そのあと fit は"
+                           "これが fit(..., early_stopping=patience) の従うルールです。そのあと fit は "
                            "best_epoch の重みを書き戻します。"))
 
 
