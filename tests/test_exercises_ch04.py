@@ -248,3 +248,23 @@ def test_hints_follow_the_notebook_language():
         i18n.set_language("en")
     result = check("4.5", _adam_variant(correct_m=False, correct_v=False))
     assert "no bias correction" in result.message
+
+
+@pytest.mark.parametrize("exercise_id, bad, formula", [
+    ("4.2", lambda p, b, g, lr, mu: (p - 3 * lr * (mu * b + g), mu * b + g), "p_new = p - lr * b_new。"),
+    ("4.5", lambda p, m, v, g, t, lr, b1, b2, eps: (p, 0.5 * g, v), "m_new = beta1 * m + (1 - beta1) * g。"),
+    ("4.5", lambda p, m, v, g, t, lr, b1, b2, eps: (p, b1 * m + (1 - b1) * g, 0.5 * g**2),
+     "v_new = beta2 * v + (1 - beta2) * g**2。"),
+])
+def test_fallback_formula_hints_follow_the_notebook_language(exercise_id, bad, formula):
+    """An unrecognised mistake still gets the formula, in the sentence style of the language."""
+    from course_lib import i18n
+
+    try:
+        i18n.set_language("ja")
+        result = check(exercise_id, bad)
+        assert not result and result.message.endswith(formula), result.message
+    finally:
+        i18n.set_language("en")
+    result = check(exercise_id, bad)
+    assert not result and result.message.endswith(formula.replace("。", ".")), result.message

@@ -140,7 +140,7 @@ def _check_momentum(answer) -> Result:
                                 "更新には今回の勾配だけでなくバッファを使います: p_new = p - lr * b_new。")),
                 (p + lr * b_ref, tr("you walked UPHILL: p_new = p - lr * b_new.",
                                     "坂を「上って」います: p_new = p - lr * b_new。")),
-            ]) or "p_new = p - lr * b_new."
+            ]) or tr("p_new = p - lr * b_new.", "p_new = p - lr * b_new。")
             return Result(False, tr(f"p_new differs from p - lr * b_new. Hint: {hint}",
                                     f"p_new が p - lr * b_new と一致しません。ヒント: {hint}"))
     return Result(True, tr("b ← μ b + g, p ← p − lr b: the buffer remembers past gradients.",
@@ -280,7 +280,7 @@ def _check_adam_step(answer) -> Result:
                                          "m̂ (the correction only enters the step).",
                                          "バイアス補正した m̂ ではなく、補正前の移動平均 m_new を"
                                          "返します（補正は更新の 1 歩にだけ使います）。")),
-            ]) or "m_new = beta1 * m + (1 - beta1) * g."
+            ]) or tr("m_new = beta1 * m + (1 - beta1) * g.", "m_new = beta1 * m + (1 - beta1) * g。")
             return Result(False, tr(f"m_new is wrong (t = {t}). Hint: {hint}",
                                     f"m_new が違います (t = {t})。ヒント: {hint}"))
         if not _matches(v_new, v_ref):
@@ -291,7 +291,8 @@ def _check_adam_step(answer) -> Result:
                                            "v_new = beta2 * v + (1 - beta2) * g**2。")),
                 (v_ref / (1 - b2**t), tr("return the raw average v_new, not the bias-corrected v̂.",
                                          "バイアス補正した v̂ ではなく、補正前の v_new を返します。")),
-            ]) or "v_new = beta2 * v + (1 - beta2) * g**2."
+            ]) or tr("v_new = beta2 * v + (1 - beta2) * g**2.",
+                     "v_new = beta2 * v + (1 - beta2) * g**2。")
             return Result(False, tr(f"v_new is wrong (t = {t}). Hint: {hint}",
                                     f"v_new が違います (t = {t})。ヒント: {hint}"))
         if not _matches(p_new, p_ref):

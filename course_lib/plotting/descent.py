@@ -24,6 +24,10 @@ __all__ = [
 ]
 
 
+# A pale box behind a label, so that a curve running under the label does not cross its letters.
+_CLEAR = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8)
+
+
 def _axes(ax, figsize=(6, 4.5)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
@@ -160,18 +164,18 @@ def plot_directional_slopes(gradient, ax=None, num=361):
     phi = np.linspace(-180.0, 180.0, num)
     u = np.stack([np.cos(np.radians(phi)), np.sin(np.radians(phi))], axis=1)
     norm, angle = np.linalg.norm(g), np.degrees(np.arctan2(g[1], g[0]))
-    ax.plot(phi, u @ g, color="0.2", lw=2,
-            label=tr(r"slope $\nabla f\cdot u$", r"傾き $\nabla f\cdot u$"))
+    # the Japanese label without $…$: mathtext draws the whole string in a font with no Japanese
+    ax.plot(phi, u @ g, color="0.2", lw=2, label=tr(r"slope $\nabla f\cdot u$", "傾き ∇f·u"))
     ax.axhline(norm, color="tab:red", ls="--", lw=1, label=r"$\pm\Vert\nabla f\Vert$")
     ax.axhline(-norm, color="tab:red", ls="--", lw=1)
     ax.axhline(0, color="0.6", lw=0.8)
     ax.axvline(angle, color="tab:red", lw=1)
     ax.annotate(tr("along ∇f: steepest up", "勾配の向き: 最も急な上り"), (angle, norm),
-                xytext=(6, -16), textcoords="offset points", color="tab:red", fontsize=9)
+                xytext=(6, -16), textcoords="offset points", color="tab:red", fontsize=9, bbox=_CLEAR)
     down = angle - 180 if angle > 0 else angle + 180
     ax.axvline(down, color="tab:blue", lw=1)
     ax.annotate(tr("along −∇f: steepest down", "勾配の逆向き: 最も急な下り"), (down, -norm),
-                xytext=(6, 6), textcoords="offset points", color="tab:blue", fontsize=9)
+                xytext=(6, 6), textcoords="offset points", color="tab:blue", fontsize=9, bbox=_CLEAR)
     ax.set(xlim=(-180, 180), xticks=np.arange(-180, 181, 90),
            xlabel=tr("direction φ of the unit vector u (degrees)", "単位ベクトル u の向き φ（度）"),
            ylabel=tr("slope in direction u", "u の向きの傾き"))
