@@ -87,9 +87,10 @@ def setup_notebook(seed: int = 0, lang: str = "en") -> np.random.Generator:
 def _use_japanese_font() -> None:
     """Japanese plot text in IPAex Gothic, the font matplotlib-fontja ships and registers.
 
-    Latin letters, Greek and math symbols stay in DejaVu Sans (matplotlib's glyph fallback takes
-    IPAex Gothic only for the characters DejaVu lacks), so ``σ(w·x)`` keeps its usual width.
-    IPAex Gothic has no bold face: bold Japanese text is drawn regular, without a log message.
+    IPAex Gothic comes first, so that the words around a ``$…$`` formula in a label (which
+    matplotlib's math renderer draws in the first font only) have their glyphs; DejaVu Sans
+    follows for the symbols IPAex Gothic lacks (≤, ⊙, ⟨⟩, subscripts). IPAex Gothic has no bold
+    face: bold Japanese text is drawn regular, without a log message.
     """
     import logging
 
@@ -97,7 +98,7 @@ def _use_japanese_font() -> None:
     import matplotlib_fontja
 
     matplotlib_fontja.japanize()
-    plt.rcParams["font.family"] = ["DejaVu Sans", "IPAexGothic"]
+    plt.rcParams["font.family"] = ["IPAexGothic", "DejaVu Sans"]
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
