@@ -72,9 +72,16 @@ def _wrapped(line: str, chars: int) -> int:
 
 
 def markdown_height(source: str) -> float:
-    height, in_math = 0.0, False
+    height, in_math, in_code = 0.0, False, False
     for line in source.split("\n"):
         stripped = line.strip()
+        if stripped.startswith("```"):
+            in_code = not in_code
+            height += 12
+            continue
+        if in_code:
+            height += CODE_LINE * _wrapped(line, CODE_CHARS)
+            continue
         if stripped.startswith("$$"):
             height += 50 if not in_math else 0
             in_math = not in_math if stripped.count("$$") == 1 else in_math
@@ -161,6 +168,32 @@ def mark_notebook_only_cells(nb) -> None:
             first_code = False
 
 
+def _split_table(paragraph: str, budget: float) -> list[str]:
+    """A Markdown list or table taller than ``budget`` in pieces (tables repeat their header rows)."""
+    lines = paragraph.split("\n")
+    if markdown_height(paragraph) <= budget:
+        return [paragraph]
+    if re.match(r"^\s*([-*+]|\d+\.)\s", lines[0]):  # a long list: cut between items
+        items, pieces, current = [], [], []
+        for line in lines:
+            if re.match(r"^([-*+]|\d+\.)\s", line) and current:
+                items.append("\n".join(current))
+                current = []
+            current.append(line)
+        items.append("\n".join(current))
+        for item in items:
+            if current and markdown_height("\n".join(current + [item])) > budget:
+                pieces.append("\n".join(current))
+                current = []
+            current.append(item)
+        return pieces + ["\n".join(current)]
+    if len(lines) < 3 or not all(line.lstrip().startswith("|") for line in lines):
+        return [paragraph]
+    header, rows = lines[:2], lines[2:]
+    per_table = max(3, int((budget - 40) // 36) - 1)
+    return ["\n".join(header + rows[i:i + per_table]) for i in range(0, len(rows), per_table)]
+
+
 def split_tall_markdown(nb, budget: float = USABLE_HEIGHT) -> int:
     """Split Markdown cells taller than a slide at paragraph breaks (for a deck's copy only).
 
@@ -183,6 +216,7 @@ def split_tall_markdown(nb, budget: float = USABLE_HEIGHT) -> int:
                 current.append(line)
         if current:
             paragraphs.append("\n".join(current))
+        paragraphs = [piece for paragraph in paragraphs for piece in _split_table(paragraph, budget * 0.85)]
         chunks, chunk = [], []
         for paragraph in paragraphs:
             if chunk and markdown_height("\n\n".join(chunk + [paragraph])) > budget * 0.9:
@@ -205,7 +239,19 @@ def _output_chunks(outputs, budget: float) -> list[list]:
     """Group outputs into slide-sized chunks; a long text stream is cut between lines."""
     pieces = []
     for output in outputs:
-        if output.get("output_type") == "stream" and output_height(output) > budget:
+        markdown = output.get("data", {}).get("text/markdown")
+        markdown = "".join(markdown) if isinstance(markdown, list) else markdown
+        if (markdown and markdown.lstrip().startswith("```") and output_height(output) > budget
+                and output.get("output_type") == "display_data"):
+            # a long listing (show_source): continue it on the next sub-slide, fences repeated
+            lines = markdown.strip().split("\n")
+            fence, body = lines[0], lines[1:-1] if lines[-1].strip() == "```" else lines[1:]
+            per_slide = max(5, int((budget - 60) // CODE_LINE))
+            for start in range(0, len(body), per_slide):
+                part = "\n".join([fence, *body[start:start + per_slide], "```"])
+                pieces.append(nbformat.v4.new_output("display_data", data={"text/markdown": part,
+                                                                           "text/plain": part}))
+        elif output.get("output_type") == "stream" and output_height(output) > budget:
             lines, chunk = output.get("text", "").splitlines(keepends=True), []
             for line in lines:
                 chunk.append(line)
@@ -230,6 +276,26 @@ def _output_chunks(outputs, budget: float) -> list[list]:
     return chunks
 
 
+def _source_height(source: str) -> float:
+    return sum(CODE_LINE * _wrapped(line, CODE_CHARS) for line in source.split("\n")) + 20
+
+
+def _split_source(source: str, budget: float) -> list[str]:
+    """Code taller than a slide in slide-sized pieces, cut at blank lines when possible."""
+    lines, pieces, current = source.split("\n"), [], []
+    for line in lines:
+        current.append(line)
+        if _source_height("\n".join(current)) > budget * 0.9:
+            blanks = [i for i, text in enumerate(current[:-1]) if not text.strip() and i > len(current) // 3]
+            cut = blanks[-1] if blanks else len(current) - 1
+            pieces.append("\n".join(current[:cut]).rstrip("\n"))
+            current = [text for text in current[cut:]]
+            while current and not current[0].strip():
+                current.pop(0)
+    pieces.append("\n".join(current))
+    return [piece for piece in pieces if piece.strip()] or [source]
+
+
 def split_tall_code(nb, budget: float = USABLE_HEIGHT) -> int:
     """In a deck's copy, show the outputs of a code cell taller than a slide on the next sub-slide(s).
 
@@ -238,6 +304,16 @@ def split_tall_code(nb, budget: float = USABLE_HEIGHT) -> int:
     """
     cells, split = [], 0
     for cell in nb.cells:
+        if cell.cell_type == "code" and _source_height(cell.source) > budget:
+            pieces = _split_source(cell.source, budget)
+            for index, piece in enumerate(pieces[:-1]):
+                head = nbformat.v4.new_code_cell(piece, metadata=cell.metadata if index == 0 else {})
+                head["id"] = f"{cell.get('id', 'code')}-src{index}"
+                cells.append(head)
+            cell.source = pieces[-1]
+            if len(pieces) > 1:
+                cell.metadata = {k: v for k, v in cell.metadata.items() if k != "slideshow"}
+                split += 1
         cells.append(cell)
         if cell.cell_type != "code" or not cell.get("outputs") or cell_height(cell) <= budget:
             continue
