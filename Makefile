@@ -67,6 +67,7 @@ nbval: $(STAMP)  ## run strict nbval on NB (default: all notebooks)
 # repository URL of pyproject.toml into the Colab cell.
 notebooks: $(STAMP)  ## regenerate NB .ipynb from the paired .py and execute in place
 	@$(BIN)/python tools/sync_urls.py
+	@$(BIN)/python tools/glossary.py write
 	@for py in $(NB_PY); do \
 	  nb=$${py%.py}.ipynb; \
 	  echo "== $$nb"; \

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -731,15 +733,15 @@ check("1.5", my_bce_with_logits)
 # |---|---|---|
 # | loss function | 損失関数 | one number measuring how wrong the outputs are |
 # | error function / cost function | 誤差関数 / コスト関数 | other names for the loss function |
-# | mean squared error (MSE) | 平均二乗誤差 | mean of squared differences; for regression |
+# | mean squared error (MSE) | 平均二乗誤差（MSE） | mean of squared differences; for regression |
 # | cross-entropy (error) | 交差エントロピー誤差 | $-\log$ of the probability given to the true class, averaged |
-# | binary cross-entropy | 二値交差エントロピー | cross-entropy for yes/no outputs: $-[t\log p + (1-t)\log(1-p)]$ |
-# | forward propagation | 前向き伝播（順伝播） | computing the output from the input, layer by layer |
+# | binary cross-entropy | 二値交差エントロピー誤差 | cross-entropy for yes/no outputs: $-[t\log p + (1-t)\log(1-p)]$ |
+# | forward propagation | 順伝播 | computing the output from the input, layer by layer |
 # | regression / classification | 回帰 / 分類 | predicting numbers / predicting a class |
 # | logit | ロジット | a raw score before softmax/sigmoid |
 # | softmax function | ソフトマックス関数 | turns $C$ logits into probabilities that sum to 1 |
 # | sigmoid function | シグモイド関数 | squashes one logit into (0, 1) |
-# | one-hot vector | one-hot ベクトル（ワンホット表現） | 1 at the true class, 0 elsewhere |
+# | one-hot vector | one-hot表現 | 1 at the true class, 0 elsewhere |
 # | label / target | 正解ラベル / 教師データ（目標値） | the right answer the output is compared with |
 # | likelihood / maximum likelihood | 尤度 / 最尤推定 | probability of the data under the model / choosing the model that maximises it |
 # | gradient | 勾配 | the vector of partial derivatives of the loss |

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -833,7 +835,7 @@ print(f"MLP([784, 1000, 1000, 1000, 10]), batch 512: "
 # | derivative | 微分（導関数） | rate of change of an output per change of an input; a sensitivity |
 # | sensitivity | 感度 | how strongly an output reacts to a small change of one input |
 # | partial derivative | 偏微分 | derivative with respect to one input, the others held fixed |
-# | gradient | 勾配 | the vector of all partial derivatives of a scalar (the loss) |
+# | gradient | 勾配 | the vector of partial derivatives of the loss |
 # | numerical differentiation | 数値微分 | estimating a derivative from function values, e.g. central differences |
 # | forward / central difference | 前進差分 / 中心差分 | $(f(x+h) - f(x))/h$ / $(f(x+h) - f(x-h))/2h$ |
 # | Taylor expansion | テイラー展開 | $f(x+h) = f(x) + h f'(x) + \frac{h^2}{2} f''(x) + \dots$ |
@@ -841,15 +843,15 @@ print(f"MLP([784, 1000, 1000, 1000, 10]), batch 512: "
 # | round-off error | 丸め誤差 | error from finite float precision: $\propto \varepsilon/h$ |
 # | chain rule | 連鎖律 | derivatives of a composition multiply: $\frac{dy}{dx} = \frac{dy}{du}\frac{du}{dx}$ |
 # | computational graph | 計算グラフ | nodes = operations and values, arrows = which value feeds which operation |
-# | forward pass / backward pass | 前向き伝播（順伝播） / 逆伝播 | computing the values inputs → output / the gradients output → inputs |
-# | local gradient | 局所勾配 | derivative of one operation's output with respect to one of its inputs |
+# | forward pass / backward pass | 順伝播 / 逆伝播 | computing the values inputs → output / the gradients output → inputs |
+# | local gradient | 局所的な勾配（局所勾配） | derivative of one operation's output with respect to one of its inputs |
 # | topological order | トポロジカル順序 | an order of the nodes in which each comes after its inputs |
 # | fan-out | ファンアウト（分岐） | one value used by several operations; its gradients add |
 # | automatic differentiation | 自動微分 | exact derivatives of a program by applying the chain rule to its operations |
 # | forward mode | フォワードモード | automatic differentiation from the inputs to the outputs, one input per pass |
 # | reverse mode | リバースモード | automatic differentiation from the output back to the inputs, one output per pass |
-# | backpropagation | 逆伝播（誤差逆伝播法） | reverse-mode automatic differentiation of a network's loss |
-# | forward cache | 順伝播のキャッシュ（保存した中間値） | the values a layer keeps in the forward pass for its backward pass |
+# | backpropagation | 誤差逆伝播法（逆伝播） | reverse-mode automatic differentiation of a network's loss |
+# | forward cache | 順伝播のキャッシュ | (course term) the values a layer keeps in the forward pass for its backward pass |
 # | activation function / activation | 活性化関数 / 活性（中間出力） | the nonlinearity between layers / a layer's output |
 # | batch size | バッチサイズ | number of examples processed together; activation memory grows with it |
 # | memory (consumption) | メモリ（使用量） | bytes stored; reverse mode keeps every layer's cache |

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -1199,32 +1201,32 @@ check("3.6", dead_units)
 #
 # | English | 日本語 | meaning here |
 # |---|---|---|
-# | backpropagation | 逆伝播（誤差逆伝播法） | the chain rule applied layer by layer, from the loss back to the input |
-# | forward propagation | 前向き伝播（順伝播） | computing the output from the input, layer by layer |
-# | layer | 層 | one step of the network with a `forward` and a `backward` |
-# | linear (fully connected) layer | 全結合層（Affine レイヤ） | $Y = XW + b$ |
+# | backpropagation | 誤差逆伝播法（逆伝播） | reverse-mode automatic differentiation of a network's loss |
+# | forward propagation | 順伝播 | computing the output from the input, layer by layer |
+# | layer | レイヤ（層） | one step of the network with a `forward` and a `backward` |
+# | linear (fully connected) layer | Linearレイヤ（全結合層、ゼロつくの Affine レイヤ） | $Y = XW + b$ |
 # | weight | 重み | the matrix $W$ of a linear layer |
 # | bias | バイアス | the vector $b$ added to every row |
 # | activation function | 活性化関数 | the elementwise nonlinearity between linear layers |
-# | error signal | 誤差信号 | $\delta = \partial L/\partial(\text{a layer's output})$ |
+# | error signal | 誤差信号 | the gradient of the loss with respect to an output, e.g. $(p - t)/N$ |
 # | gradient check | 勾配確認 | comparing backprop with central differences |
 # | central difference | 中心差分 | $(f(x+h) - f(x-h))/2h$ |
 # | shape | 形状（シェイプ） | the size of an array along each axis, e.g. $(N, D_{in})$ |
 # | vanishing gradient | 勾配消失 | gradients shrinking layer by layer towards the input |
 # | exploding gradient | 勾配爆発 | gradients growing layer by layer towards the input |
 # | non-linearity | 非線形性 | what an activation adds; without it a stack of layers is one linear map |
-# | saturation | 飽和 | an activation in its flat tails, where its slope is close to 0 |
+# | saturation | 飽和 | a sigmoid's flat region, where its slope is almost zero |
 # | dead unit (dying ReLU) | 死んだユニット（dying ReLU） | a ReLU unit that is off for every input, so its gradient is always 0 |
 # | Jacobian (matrix) | ヤコビ行列 | all partial derivatives $\partial y_k/\partial x_l$ of a layer's outputs by its inputs |
-# | vector–Jacobian product | ベクトル・ヤコビ行列積 | $\delta^\top J$: what `backward` computes, without building $J$ |
+# | vector–Jacobian product | ベクトル・ヤコビ積（VJP） | $\delta^\top J$: what `backward` computes, without building $J$ |
 # | broadcast | ブロードキャスト | copying an array along a new axis (forward); its backward is a sum |
-# | symmetry breaking | 対称性の破れ | random initial weights, so that units can learn different things |
+# | symmetry breaking | 対称性の破れ（対称性を崩す） | random initial weights, so that units can learn different things |
 # | activation distribution | アクティベーション分布 | the histogram of a layer's activation values |
 # | variance | 分散 | the mean squared deviation; the quantity Xavier and He keep constant |
-# | sigmoid / tanh / ReLU | シグモイド関数 / tanh 関数（双曲線正接関数） / ReLU（ランプ関数） | the three activations of this chapter |
-# | softmax cross-entropy | ソフトマックス交差エントロピー（Softmax-with-Loss） | the fused loss with gradient $(p - t)/N$ |
-# | weight initialisation | 重みの初期値（初期化） | the random starting weights: He for ReLU, Xavier for tanh, 4×Xavier for sigmoid |
-# | He / Xavier initialisation | He の初期値 / Xavier の初期値 | standard deviation $\sqrt{2/D_{in}}$ / $\sqrt{2/(D_{in}+D_{out})}$ |
+# | sigmoid / tanh / ReLU | シグモイド関数 / tanh 関数（双曲線正接関数） / ReLU関数 | the three activations of this chapter |
+# | softmax cross-entropy | ソフトマックス関数と交差エントロピー誤差（ゼロつくの Softmax-with-Loss レイヤ） | the fused loss with gradient $(p - t)/N$ |
+# | weight initialisation | 重みの初期値 | the random starting weights: He for ReLU, Xavier for tanh, 4×Xavier for sigmoid |
+# | He / Xavier initialisation | Heの初期値 / Xavierの初期値 | standard deviation $\sqrt{2/D_{in}}$ / $\sqrt{2/(D_{in}+D_{out})}$ |
 #
 # **Next chapter:** [Chapter 4 — Gradient descent](04_gradient_descent.ipynb): now that we have
 # every gradient, we use them to change the weights.

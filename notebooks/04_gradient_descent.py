@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -1080,15 +1082,15 @@ check("4.5", adam_step)
 # | linear convergence | 線形収束 | the error shrinks by a constant factor per step: a straight line on a log scale |
 # | trajectory | 軌跡 | the sequence of points $\theta_0, \theta_1, \dots$ gradient descent visits |
 # | batch gradient descent | バッチ勾配降下法 | each step uses the gradient over all examples |
-# | stochastic gradient descent (SGD) | 確率的勾配降下法 | each step uses one (or a few) random examples |
+# | stochastic gradient descent (SGD) | 確率的勾配降下法（SGD） | each step uses one (or a few) random examples |
 # | mini-batch | ミニバッチ | a small random subset of the training data |
 # | unbiased estimate | 不偏推定量 | a random estimate whose average is the exact value (here: $g_B$ of $\nabla L$) |
-# | batch size | バッチサイズ | the number $B$ of examples per mini-batch |
-# | root mean square (RMS) | 二乗平均平方根 | $\sqrt{\text{mean of the squares}}$: the typical size of an error |
+# | batch size | バッチサイズ | number of examples processed together; activation memory grows with it |
+# | root mean square (RMS) | 二乗平均平方根（RMS） | $\sqrt{\text{mean of the squares}}$: the typical size of an error |
 # | finite-population correction | 有限母集団修正 | the factor $(N-B)/(N-1)$ for sampling without repetition |
 # | epoch | エポック | one pass over the whole training set |
-# | momentum | モーメンタム（慣性項） | a buffer that accumulates past gradients and keeps the parameters moving |
-# | Nesterov momentum | ネステロフのモーメンタム | momentum that steps with $\nabla L + \mu b$, looking ahead |
+# | momentum | Momentum（モーメンタム） | a buffer that accumulates past gradients and keeps the parameters moving |
+# | Nesterov momentum | Nesterov のモーメンタム | momentum that steps with $\nabla L + \mu b$, looking ahead |
 # | adaptive learning rate | 適応的学習率 | a step size per parameter, set from its own past gradients (AdaGrad, RMSProp, Adam) |
 # | bias correction | バイアス補正 | Adam's division by $1-\beta^t$, undoing the zero start of its averages |
 # | least squares | 最小二乗法 | minimising the sum of squared errors |

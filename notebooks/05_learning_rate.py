@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -1028,33 +1030,33 @@ check("5.6", momentum_limit)
 #
 # | English | 日本語 | meaning here |
 # |---|---|---|
-# | learning rate | 学習率 | the step size $\eta$ in $\theta \leftarrow \theta - \eta\nabla L$ |
+# | learning rate | 学習率 | the step size $\eta$ |
 # | learning-rate schedule | 学習率スケジュール | a rule $t \mapsto \eta_t$ that changes the rate during training |
-# | convergence | 収束 | the iterates approach the minimum |
+# | convergence | 収束 | the parameters settling at a minimum |
 # | divergence | 発散 | the iterates (and the loss) grow without bound |
 # | eigenvalue / eigenvector | 固有値 / 固有ベクトル | $Hv = \lambda v$: a direction $H$ only stretches, and by how much |
 # | eigen-decomposition | 固有値分解 | $H = Q\Lambda Q^\top$ for a symmetric $H$ |
-# | Hessian | ヘッセ行列 | the matrix of second derivatives of the loss |
-# | critical learning rate | 臨界学習率 | $2/\lambda_{\max}$: the largest rate that converges on a quadratic |
-# | contraction factor | 縮小率 | $1 - \eta\lambda_i$, the per-step factor along an eigenvector |
-# | condition number | 条件数 | $\lambda_{\max}/\lambda_{\min}$: how elongated the bowl is |
+# | Hessian | ヘッセ行列 | the matrix of second derivatives; $A$ for a quadratic |
+# | critical learning rate | 臨界学習率 | (course term) $2/\lambda_{\max}$: the largest rate that converges on a quadratic |
+# | contraction factor | 縮小率 | (course term) $1 - \eta\lambda_i$, the per-step factor along an eigenvector |
+# | condition number | 条件数 | $\kappa = \lambda_{\max}/\lambda_{\min}$: how elongated the valley is |
 # | step decay | ステップ減衰 | multiply the rate by a factor every few epochs |
 # | exponential decay | 指数減衰 | multiply the rate by $\gamma$ at every step |
 # | cosine annealing | コサインアニーリング | lower the rate along half a cosine |
 # | warm-up | ウォームアップ | ramp the rate up from small values at the start |
-# | LR range test | 学習率レンジテスト | one short run with a growing rate, to choose a rate |
-# | epoch | エポック | one pass over the training data |
-# | mini-batch | ミニバッチ | the examples used for one update |
+# | LR range test | 学習率レンジテスト | (course term) one short run with a growing rate, to choose a rate |
+# | epoch | エポック | one pass over the whole training set |
+# | mini-batch | ミニバッチ | a small random subset of the training data |
 # | dead ReLU | 死んだ ReLU（dying ReLU） | a unit whose input is negative for every example, so its gradient is 0 |
 # | bisection | 二分法 | halving an interval that contains the answer, again and again |
-# | momentum | モーメンタム | keeping a fraction $\mu$ of the previous step (Momentum in ゼロから作るDeep Learning) |
-# | Nesterov momentum | ネステロフのモーメンタム（Nesterov の加速勾配法） | momentum that takes its gradient step "ahead" |
-# | Hessian-vector product | ヘッセ行列ベクトル積 | $Hv$, computed without building $H$ |
+# | momentum | Momentum（モーメンタム） | a buffer that accumulates past gradients and keeps the parameters moving |
+# | Nesterov momentum | Nesterov のモーメンタム | momentum that steps with $\nabla L + \mu b$, looking ahead |
+# | Hessian-vector product | ヘッセ行列・ベクトル積 | $Hv$, computed without building $H$ |
 # | power iteration | べき乗法 | repeat $v \leftarrow Hv/\lVert Hv\rVert$ to find the eigenvalue of largest magnitude |
 # | sharpness | 鋭さ（シャープネス） | $\lambda_{\max}$ of the loss's Hessian |
-# | edge of stability | 安定性の縁（edge of stability） | training where the sharpness hovers near $2/\eta$ |
+# | edge of stability | 安定性の縁 | (course term) training where the sharpness hovers near $2/\eta$ |
 # | saddle point | 鞍点 | a point with zero gradient that curves up in some directions and down in others |
-# | batch size | バッチサイズ | the number of examples $B$ in a mini-batch |
+# | batch size | バッチサイズ | number of examples processed together; activation memory grows with it |
 # | linear-scaling rule | 線形スケーリング則 | multiply the rate by $k$ when the batch grows by $k$ |
 # | initial value | 初期値 | the weights before training (initialisation) |
 #

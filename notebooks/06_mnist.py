@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -1080,33 +1082,33 @@ print(f"section 1 (train_test_split): {len(train_idx):,} + {len(val_idx):,} imag
 # | training data | 訓練データ（学習データ） | the examples the weights are fitted to |
 # | test data | テストデータ | held-out examples, never trained on and looked at once, to estimate accuracy on new data |
 # | validation data | 検証データ | examples carved from the training data, not trained on, used to watch training and choose settings (learning rate, width, epochs…) |
-# | accuracy | 正解率（認識精度） | fraction of examples classified correctly |
+# | accuracy | 認識精度（正解率） | fraction of examples classified correctly |
 # | confusion matrix | 混同行列 | counts of (true class, predicted class) pairs; the diagonal is correct |
 # | misclassification | 誤分類 | an example whose predicted class is not its true class |
 # | normalisation | 正規化 | rescaling inputs to a range of order one, here $x/255$ |
 # | pixel | 画素（ピクセル） | one grey value of an image, 0…255 |
 # | overfitting | 過学習 | fitting the training data much better than new data |
-# | early stopping | 早期終了 | stopping when the validation loss stops improving, keeping the best epoch's weights |
-# | patience | 許容エポック数（patience） | epochs in a row without improvement before early stopping stops |
-# | weight decay | 荷重減衰（重み減衰, Weight decay） | adding $\lambda\theta$ to every gradient: the gradient of the penalty $\frac{\lambda}{2}\lVert\theta\rVert^2$ |
+# | early stopping | 早期終了（Early Stopping） | stopping when the validation loss stops improving, keeping the best epoch's weights |
+# | patience | 許容エポック数（patience） | (course term) epochs in a row without improvement before early stopping stops |
+# | weight decay | Weight decay（荷重減衰） | adding $\lambda\theta$ to every gradient: the gradient of the penalty $\frac{\lambda}{2}\lVert\theta\rVert^2$ |
 # | regularisation | 正則化 | any change to training that reduces overfitting |
 # | centring | 中心化 | subtracting the mean image from every input |
-# | eigenvalue | 固有値 | $\lambda$ with $Hv = \lambda v$; the largest, $\lambda_{\max}$, limits the learning rate |
-# | Hessian | ヘッセ行列 | the matrix of second derivatives of the loss; its eigenvalues are the curvatures |
+# | eigenvalue | 固有値 | the curvature $\lambda_i$ along one principal direction |
+# | Hessian | ヘッセ行列 | the matrix of second derivatives; $A$ for a quadratic |
 # | generalisation | 汎化 | doing well on data not seen in training |
 # | learning curve | 学習曲線 | loss or accuracy plotted against the epoch |
-# | mini-batch | ミニバッチ | the small group of examples averaged in one update |
-# | epoch | エポック | one pass over all the training data |
-# | momentum | モーメンタム（慣性項） | a buffer that accumulates past gradients, $b \leftarrow \mu b + g$ (chapter 4) |
+# | mini-batch | ミニバッチ | a small random subset of the training data |
+# | epoch | エポック | one pass over the whole training set |
+# | momentum | Momentum（モーメンタム） | a buffer that accumulates past gradients and keeps the parameters moving |
 # | data augmentation | データ拡張 | training on slightly altered copies (e.g. shifted images) |
 # | stratified split | 層化分割（層化抽出） | a split that keeps each class's share equal in both parts |
 # | multi-layer perceptron (MLP) | 多層パーセプトロン | fully connected layers with activations between them |
-# | forward propagation | 前向き伝播（順伝播） | step 1: computing the output from the input, layer by layer |
+# | forward propagation | 順伝播 | computing the output from the input, layer by layer |
 # | loss function / cross-entropy (error) | 損失関数 / 交差エントロピー誤差 | step 2: one number for how wrong the output is (chapter 1) |
-# | chain rule | 連鎖律 | derivatives of a composition multiply (chapter 2) |
-# | backpropagation | 逆伝播（誤差逆伝播法） | step 3: computing the gradients from the loss back, layer by layer |
-# | gradient descent | 勾配降下法 | step 4: moving every weight against its gradient (chapter 4) |
-# | learning rate | 学習率 | the step size $\eta$ (`lr`) of the update (chapter 5) |
+# | chain rule | 連鎖律 | derivatives of a composition multiply: $\frac{dy}{dx} = \frac{dy}{du}\frac{du}{dx}$ |
+# | backpropagation | 誤差逆伝播法（逆伝播） | reverse-mode automatic differentiation of a network's loss |
+# | gradient descent | 勾配降下法 | repeat $\theta \leftarrow \theta - \eta\nabla L(\theta)$ |
+# | learning rate | 学習率 | the step size $\eta$ |
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where to go next

@@ -590,7 +590,7 @@ check("1.5", my_bce_with_logits)
 # %% [markdown] translates="a0938869f916"
 # **発展（チェックなし）:** ロジット `[2, 1, 0.1, -1]` について、温度 `T` を 0.1 から 10 まで変えながら `losses.softmax(z / T)` をグラフにしてみましょう。`T` を大きくしたり小さくしたりすると、確率はどうなるでしょうか。`argmax` に近づくのは、どちらの極限でしょうか。
 
-# %% [markdown] slideshow={"slide_type": "slide"} translates="e8e8c595b686"
+# %% [markdown] slideshow={"slide_type": "slide"} translates="5a92b0067a02"
 # ## 用語集
 #
 # | 日本語 | English | 意味 |

@@ -641,7 +641,7 @@ print(f"MLP([784, 1000, 1000, 1000, 10])、バッチ 512："
 # %% [markdown] translates="2cd2ac601fe6"
 # **さらに進んで（チェックなし）：** `Value` のコピーに基本演算 `sin` を加えてみましょう（順方向は `math.sin`、局所的な勾配は `math.cos`）。そして $\frac{d}{dx}\sin(x^2) = 2x\cos(x^2)$ を `backward()` で確かめましょう。次に、入力が $n = 1000$ 個のとき、`forward_mode_derivative` と `backward()` の時間を自分のコンピュータで測って比べましょう。最後に、8節の隠れ層64層のネットワーク（レイヤ129個）について、`k` を1から129まで変えながら `memory.memory_profile(net, X, segment=k)` を呼んでみましょう。メモリが最も少なくなる区間の長さはいくつで、$\sqrt{129} \approx 11$ と比べてどうでしょうか。`k = 1` と `k = 129` は何を意味するでしょうか。
 
-# %% [markdown] slideshow={"slide_type": "slide"} translates="de438b1ca80a"
+# %% [markdown] slideshow={"slide_type": "slide"} translates="3189196ceb29"
 # ## 用語集
 #
 # | 日本語 | English | 意味 |
@@ -649,7 +649,7 @@ print(f"MLP([784, 1000, 1000, 1000, 10])、バッチ 512："
 # | 微分（導関数） | derivative | 入力の変化に対する出力の変化の割合。感度 |
 # | 感度 | sensitivity | 1つの入力を少し変えたとき、出力がどれだけ強く反応するか |
 # | 偏微分 | partial derivative | ほかの入力を固定して、1つの入力について微分したもの |
-# | 勾配 | gradient | スカラー（損失）のすべての偏微分を並べたベクトル |
+# | 勾配 | gradient | 損失の偏微分を並べたベクトル |
 # | 数値微分 | numerical differentiation | 関数の値から微分を推定すること（中心差分など） |
 # | 前進差分 / 中心差分 | forward / central difference | $(f(x+h) - f(x))/h$ / $(f(x+h) - f(x-h))/2h$ |
 # | テイラー展開 | Taylor expansion | $f(x+h) = f(x) + h f'(x) + \frac{h^2}{2} f''(x) + \dots$ |

@@ -957,26 +957,26 @@ check("3.6", dead_units)
 # 2. 11 節ではランダムな重みで対称性を崩しました。重みは等しいまま、ランダムな **バイアス** にするだけで十分でしょうか。`train_from` で試し、$dW = X^\top\delta$ を使って説明してください。
 # 3. 13 節の大きな学習率は ReLU のユニットを殺しました。12 節の `relu, Xavier（不適切）` と `relu, He（適切）` のネットワークについて、64 枚の数字で死んだユニットを、自分の `dead_units` で数えてみましょう。初期化したばかりのネットワークにも影響はありますか。
 
-# %% [markdown] slideshow={"slide_type": "slide"} translates="ae35ceb944b6"
+# %% [markdown] slideshow={"slide_type": "slide"} translates="f750851476f7"
 # ## 用語集
 #
 # | 日本語 | English | 意味 |
 # |---|---|---|
-# | 誤差逆伝播法（逆伝播） | backpropagation | 連鎖律を、損失から入力へ向かってレイヤごとに適用すること |
-# | 順伝播 | forward propagation | 入力から出力を、レイヤごとに計算すること |
+# | 誤差逆伝播法（逆伝播） | backpropagation | ネットワークの損失に対するリバースモードの自動微分 |
+# | 順伝播 | forward propagation | 入力から出力を、レイヤごとに順に計算すること |
 # | レイヤ（層） | layer | `forward` と `backward` をもつ、ネットワークの 1 段 |
 # | Linearレイヤ（全結合層、ゼロつくの Affine レイヤ） | linear (fully connected) layer | $Y = XW + b$ |
 # | 重み | weight | Linearレイヤの行列 $W$ |
 # | バイアス | bias | すべての行に足されるベクトル $b$ |
 # | 活性化関数 | activation function | Linearレイヤの間に入る、要素ごとの非線形な関数 |
-# | 誤差信号 | error signal | $\delta = \partial L/\partial(\text{a layer's output})$（レイヤの出力についての損失の勾配） |
+# | 誤差信号 | error signal | 出力についての損失の勾配。たとえば $(p - t)/N$ |
 # | 勾配確認 | gradient check | 逆伝播の結果を中心差分と比べること |
 # | 中心差分 | central difference | $(f(x+h) - f(x-h))/2h$ |
 # | 形状（シェイプ） | shape | 配列の各軸の大きさ。例: $(N, D_{in})$ |
 # | 勾配消失 | vanishing gradient | 入力に向かって、勾配が層ごとに縮んでいくこと |
 # | 勾配爆発 | exploding gradient | 入力に向かって、勾配が層ごとに大きくなっていくこと |
 # | 非線形性 | non-linearity | 活性化関数が加えるもの。これがないと、何層重ねても 1 つの線形写像になる |
-# | 飽和 | saturation | 活性化関数の平らな裾にいて、傾きが 0 に近い状態 |
+# | 飽和 | saturation | シグモイド関数の平らな部分。傾きがほとんど 0 になる |
 # | 死んだユニット（dying ReLU） | dead unit (dying ReLU) | どの入力でもオフで、勾配がいつも 0 の ReLU のユニット |
 # | ヤコビ行列 | Jacobian (matrix) | レイヤの出力の入力についての偏微分 $\partial y_k/\partial x_l$ をすべて並べた行列 |
 # | ベクトル・ヤコビ積（VJP） | vector–Jacobian product | $\delta^\top J$。`backward` が $J$ を作らずに計算するもの |

@@ -827,7 +827,7 @@ check("4.5", adam_step)
 # 2. 6節では、RMSProp の最初の一歩は座標ごとに $10\eta$ でしたが、Adam では $\eta$ でした。この違いを生むのは `Adam._update` のどの行でしょうか。`alpha=0.9` なら、RMSProp の最初の一歩はいくつになるでしょうか。
 # 3. 6節では谷を45°回しました。どの角度なら、AdaGrad と RMSProp は素の勾配降下法に対する強みを取り戻すでしょうか。それはなぜでしょうか。`rotated(A_narrow, 90)` で確かめましょう。
 
-# %% [markdown] slideshow={"slide_type": "slide"} translates="f99b23ef1736"
+# %% [markdown] slideshow={"slide_type": "slide"} translates="d5f52217dc35"
 # ## 用語集
 #
 # | 日本語 | English | 意味 |
@@ -852,7 +852,7 @@ check("4.5", adam_step)
 # | 確率的勾配降下法（SGD） | stochastic gradient descent (SGD) | 各ステップで、ランダムに選んだ1個（または数個）のデータを使う |
 # | ミニバッチ | mini-batch | 訓練データからランダムに選んだ小さな部分集合 |
 # | 不偏推定量 | unbiased estimate | 平均すると正確な値になるランダムな推定値（ここでは $\nabla L$ に対する $g_B$） |
-# | バッチサイズ | batch size | 1つのミニバッチのデータの数 $B$ |
+# | バッチサイズ | batch size | まとめて処理するデータの数。活性のメモリはこれに比例して増える |
 # | 二乗平均平方根（RMS） | root mean square (RMS) | $\sqrt{\text{2乗の平均}}$：誤差の典型的な大きさ |
 # | 有限母集団修正 | finite-population correction | 重複なしで選ぶときの倍率 $(N-B)/(N-1)$ |
 # | エポック | epoch | 訓練データ全体を1回使い切ること |

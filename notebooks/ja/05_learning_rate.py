@@ -783,39 +783,39 @@ check("5.6", momentum_limit)
 # 3. `MLP([4, 5, 3], rng=rng)` に、ランダムな20個の点とラベルを使って `critical_rate_from_hvp` を実行し、`2 / curvature.top_hessian_eigenvalue(...)` と比べてみましょう。2つが一致しないのは、どんなときでしょうか。
 # 4. 第5節の実行では、交差エントロピー誤差を使いました。one-hot表現の目標値に `MSELoss` を使って（Cohen らのお気に入りの設定です）、鋭さの追跡を繰り返してみましょう。鋭さは、より長く $2/\eta$ にとどまるでしょうか。
 
-# %% [markdown] slideshow={"slide_type": "slide"} translates="5874f49460dc"
+# %% [markdown] slideshow={"slide_type": "slide"} translates="a6032e00a834"
 # ## 用語集
 #
 # | 日本語 | English | 意味 |
 # |---|---|---|
-# | 学習率 | learning rate | $\theta \leftarrow \theta - \eta\nabla L$ のステップの大きさ $\eta$ |
+# | 学習率 | learning rate | 一歩の大きさ $\eta$ |
 # | 学習率スケジュール | learning-rate schedule | 学習中に学習率を変える規則 $t \mapsto \eta_t$ |
-# | 収束 | convergence | 反復が最小点に近づいていくこと |
+# | 収束 | convergence | パラメータが最小点に落ち着くこと |
 # | 発散 | divergence | 反復（と損失）が際限なく大きくなること |
 # | 固有値 / 固有ベクトル | eigenvalue / eigenvector | $Hv = \lambda v$: $H$ が伸び縮みさせるだけの方向と、その倍率 |
 # | 固有値分解 | eigen-decomposition | 対称行列 $H$ を $H = Q\Lambda Q^\top$ と分解すること |
-# | ヘッセ行列 | Hessian | 損失の2階微分を並べた行列 |
+# | ヘッセ行列 | Hessian | 2階微分を並べた行列。2次関数では $A$ |
 # | 臨界学習率（本講座の用語） | critical learning rate | $2/\lambda_{\max}$: 2次関数で収束する最大の学習率 |
 # | 縮小率（本講座の用語） | contraction factor | $1 - \eta\lambda_i$: 固有ベクトル方向の誤差に1ステップごとに掛かる倍率 |
-# | 条件数 | condition number | $\lambda_{\max}/\lambda_{\min}$: お椀がどれだけ細長いか |
+# | 条件数 | condition number | $\kappa = \lambda_{\max}/\lambda_{\min}$：谷がどれだけ細長いか |
 # | ステップ減衰 | step decay | 数エポックごとに、学習率に一定の倍率を掛けて下げる |
 # | 指数減衰 | exponential decay | 毎ステップ、学習率を $\gamma$ 倍する |
 # | コサインアニーリング | cosine annealing | コサインの半周期に沿って学習率を下げる |
 # | ウォームアップ | warm-up | 学習の最初に、学習率を小さい値から徐々に上げる |
 # | 学習率レンジテスト（本講座の用語） | LR range test | 学習率を増やしながらの短い実行1回で、学習率を選ぶ方法 |
-# | エポック | epoch | 訓練データを1周すること |
-# | ミニバッチ | mini-batch | 1回の更新に使う例の集まり |
+# | エポック | epoch | 訓練データ全体を1回使い切ること |
+# | ミニバッチ | mini-batch | 訓練データからランダムに選んだ小さな部分集合 |
 # | 死んだ ReLU（dying ReLU） | dead ReLU | すべての例で入力が負になり、勾配が 0 になったユニット |
 # | 二分法 | bisection | 答えを含む区間を、何度も半分にしていく方法 |
-# | Momentum（モーメンタム） | momentum | 前のステップの $\mu$ 倍を引き継ぐ方法（ゼロから作るDeep Learning の Momentum） |
-# | Nesterov のモーメンタム（ネステロフの加速勾配法） | Nesterov momentum | 勾配を「先の点」で求めるモーメンタム |
+# | Momentum（モーメンタム） | momentum | 過去の勾配をため込み、パラメータを動かし続けるバッファ |
+# | Nesterov のモーメンタム | Nesterov momentum | $\nabla L + \mu b$ で一歩進む、先を見越した Momentum |
 # | ヘッセ行列・ベクトル積 | Hessian-vector product | $H$ を作らずに計算する $Hv$ |
 # | べき乗法 | power iteration | $v \leftarrow Hv/\lVert Hv\rVert$ を繰り返して、絶対値が最大の固有値を求める方法 |
 # | 鋭さ（シャープネス） | sharpness | 損失のヘッセ行列の $\lambda_{\max}$ |
 # | 安定性の縁（本講座の用語） | edge of stability | 鋭さが $2/\eta$ の近くにとどまったまま進む学習 |
 # | 鞍点 | saddle point | 勾配が 0 で、ある方向には上向きに、別の方向には下向きに曲がっている点 |
-# | バッチサイズ | batch size | ミニバッチに含まれる例の数 $B$ |
+# | バッチサイズ | batch size | まとめて処理するデータの数。活性のメモリはこれに比例して増える |
 # | 線形スケーリング則 | linear-scaling rule | バッチを $k$ 倍にしたら、学習率も $k$ 倍にする |
-# | 重みの初期値 | initial value | 学習前の重み（初期化） |
+# | 初期値 | initial value | 学習前の重み（初期化） |
 #
 # **次の章:** [第6章 — MNIST](06_mnist.ipynb): 本物の手書き数字で、4つの手順を最初から最後まで通して実行します。

@@ -810,7 +810,7 @@ print(f"1 節（train_test_split）: {len(train_idx):,} + {len(val_idx):,} 枚�
 # 4. 5 節のネットワークを、*中心化*した画素（訓練・検証・テスト画像から `mean_image` を引いたもの）で学習させてみましょう。検証データでの認識精度は変わるでしょうか。どの学習率で学習できるようになり、以前はどうだったでしょうか。
 # 5. 6 節で、Weight decay を 0.001 と 0.1 に、patience を 1 と 10 にしてみましょう。検証データの損失が最も小さくなるのはどれでしょうか。そして、それを*テスト*データで選ぶのはなぜ間違いなのでしょうか。
 
-# %% [markdown] slideshow={"slide_type": "slide"} translates="965be4d3ffcc"
+# %% [markdown] slideshow={"slide_type": "slide"} translates="f65fcdebd804"
 # ## 用語集
 #
 # | 日本語 | English | 意味 |
@@ -830,22 +830,22 @@ print(f"1 節（train_test_split）: {len(train_idx):,} + {len(val_idx):,} 枚�
 # | Weight decay（荷重減衰） | weight decay | すべての勾配に $\lambda\theta$ を足すこと。罰則項 $\frac{\lambda}{2}\lVert\theta\rVert^2$ の勾配 |
 # | 正則化 | regularisation | 過学習を減らすための、学習へのあらゆる変更 |
 # | 中心化 | centring | すべての入力から平均画像を引くこと |
-# | 固有値 | eigenvalue | $Hv = \lambda v$ となる $\lambda$。最大のもの $\lambda_{\max}$ が学習率を制限する |
-# | ヘッセ行列 | Hessian | 損失の 2 階微分を並べた行列。その固有値が曲率 |
+# | 固有値 | eigenvalue | 1つの主軸の方向に沿った曲率 $\lambda_i$ |
+# | ヘッセ行列 | Hessian | 2階微分を並べた行列。2次関数では $A$ |
 # | 汎化 | generalisation | 学習で見なかったデータでもうまくいくこと |
 # | 学習曲線 | learning curve | 損失や認識精度をエポックに対して描いたグラフ |
-# | ミニバッチ | mini-batch | 1 回の更新で平均をとる、少数のデータの組 |
-# | エポック | epoch | 訓練データ全体を 1 回通すこと |
-# | Momentum（モーメンタム） | momentum | 過去の勾配をためていくバッファ、$b \leftarrow \mu b + g$（第4章） |
+# | ミニバッチ | mini-batch | 訓練データからランダムに選んだ小さな部分集合 |
+# | エポック | epoch | 訓練データ全体を1回使い切ること |
+# | Momentum（モーメンタム） | momentum | 過去の勾配をため込み、パラメータを動かし続けるバッファ |
 # | データ拡張 | data augmentation | 少しだけ変えたコピー（ずらした画像など）でも学習させること |
 # | 層化分割（層化抽出） | stratified split | 各クラスの割合がどちらの側でも同じになるような分割 |
 # | 多層パーセプトロン | multi-layer perceptron (MLP) | 全結合のレイヤの間に活性化関数をはさんだもの |
-# | 順伝播 | forward propagation | ステップ 1: 入力から出力をレイヤごとに計算すること |
+# | 順伝播 | forward propagation | 入力から出力を、レイヤごとに順に計算すること |
 # | 損失関数 / 交差エントロピー誤差 | loss function / cross-entropy (error) | ステップ 2: 出力がどれだけ間違っているかを表す 1 つの数（第1章） |
-# | 連鎖律 | chain rule | 合成関数の微分は掛け算になる（第2章） |
-# | 誤差逆伝播法（逆伝播） | backpropagation | ステップ 3: 損失から後ろへ向かって、レイヤごとに勾配を計算すること |
-# | 勾配降下法 | gradient descent | ステップ 4: すべての重みを勾配と反対の向きに動かすこと（第4章） |
-# | 学習率 | learning rate | 更新のステップの大きさ $\eta$（`lr`）（第5章） |
+# | 連鎖律 | chain rule | 合成関数の微分は掛け算になる：$\frac{dy}{dx} = \frac{dy}{du}\frac{du}{dx}$ |
+# | 誤差逆伝播法（逆伝播） | backpropagation | ネットワークの損失に対するリバースモードの自動微分 |
+# | 勾配降下法 | gradient descent | $\theta \leftarrow \theta - \eta\nabla L(\theta)$ を繰り返すこと |
+# | 学習率 | learning rate | 一歩の大きさ $\eta$ |
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="0420bbdfc087"
 # ## この先に進むには
