@@ -166,6 +166,8 @@ def offline_page(browser, url: str):
 
 
 MATHJAX_OUTPUT = "document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_SVG').length"
+# jupyter-server-mathjax ships STIX-Web fonts only: anything else means the system's serif font
+MATHJAX_FONT = "MathJax.OutputJax['HTML-CSS'].fontInUse"
 RAW_TEX = r"document.body.innerText.includes('\\frac') || document.body.innerText.includes('\\partial')"
 
 
@@ -180,6 +182,7 @@ def test_deck_runs_offline_with_math_counter_and_speaker_notes(built):
         assert not page.evaluate("document.documentElement.classList.contains('no-reveal')")
         assert page.wait_for(f"{MATHJAX_OUTPUT} > 0 && MathJax.Hub.queue.pending === 0", 90), "no typeset math"
         assert not page.evaluate(RAW_TEX), "LaTeX source left on the page"
+        assert page.evaluate(MATHJAX_FONT) == "STIX-Web"
         counter = "document.querySelector('.slide-number').textContent.replace(/\\s+/g, '')"
         total = page.evaluate("Reveal.getTotalSlides()")
         assert page.evaluate(counter) == f"1/{total}"
@@ -239,6 +242,7 @@ def test_site_typesets_math_offline(built):
         page = offline_page(browser, chapter.as_uri())
         assert page.wait_for(f"{MATHJAX_OUTPUT} > 10 && MathJax.Hub.queue.pending === 0", 90), "no typeset math"
         assert not page.evaluate(RAW_TEX), "LaTeX source left on the page"
+        assert page.evaluate(MATHJAX_FONT) == "STIX-Web"
         page.screenshot(OUT / "site-chapter.png")
         page.navigate((built / "html" / "index.html").as_uri())
         assert page.wait_for("document.querySelectorAll('ol.chapters li').length", 30) == 2

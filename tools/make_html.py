@@ -50,6 +50,10 @@ CHAPTER_LINK_RE = re.compile(r'href="(?:\./)?(\d\d_[\w-]+)\.ipynb(#[^"]*)?"')
 TEMPLATE = r"""
 {%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}
+{{ super() }}
+{{ resources.mathjax_font_config }}
+{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block html_head_css -%}
 <style type="text/css">
@@ -87,6 +91,7 @@ INDEX = """<!DOCTYPE html>
   code {{ background: #f3f3f3; padding: 0 0.2em; }}
 </style>
 <script src="{mathjax_url}"></script>
+{mathjax_font_config}
 </head>
 <body>
 <h1>Backprop from Zero</h1>
@@ -229,7 +234,8 @@ def build(paths, out: Path, mathjax_url: str | None = None, with_solutions: bool
         nb.metadata["title"] = title
         describe_widgets(nb)
         shown = nb if with_solutions else student_view(nb)
-        resources = {"metadata": {"name": path.stem, "path": str(path.parent)}, "course_nav": _nav(index, pages)}
+        resources = {"metadata": {"name": path.stem, "path": str(path.parent)}, "course_nav": _nav(index, pages),
+                     "mathjax_font_config": _load_tool("offline_assets").MATHJAX_FONT_CONFIG}
         body, _ = exporter.from_notebook_node(shown, resources=resources)
         body, missing = rewrite_chapter_links(body, available)
         for stem in sorted(set(missing)):
@@ -246,7 +252,8 @@ def build(paths, out: Path, mathjax_url: str | None = None, with_solutions: bool
                                  objective=_inline_markdown(first_objective(nb)) or "&hellip;"))
         print(f"{out / page}: {(out / page).stat().st_size / 1024:.0f} KiB ({time.perf_counter() - start:.1f} s)")
     index_path = out / "index.html"
-    index_path.write_text(INDEX.format(items="\n".join(items), mathjax_url=html.escape(exporter.mathjax_url)),
+    index_path.write_text(INDEX.format(items="\n".join(items), mathjax_url=html.escape(exporter.mathjax_url),
+                                       mathjax_font_config=_load_tool("offline_assets").MATHJAX_FONT_CONFIG),
                           encoding="utf-8")
     print(f"{index_path}: chapter map of {len(items)} chapter(s)")
     return index_path

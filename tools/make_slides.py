@@ -47,6 +47,10 @@ CHAPTER_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
 TEMPLATE = r"""
 {%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}
+{{ super() }}
+{{ resources.mathjax_font_config }}
+{%- endblock html_head_js_mathjax -%}
 {%- block html_head_css -%}
 <style type="text/css">
   html.no-reveal .reveal .slides > section { display: block; margin: 0 auto 2em; max-width: 960px;
@@ -63,6 +67,7 @@ TEMPLATE = r"""
   .reveal .jp-OutputArea-output img { max-height: {{ resources.max_figure_height }}px; width: auto;
     max-width: 100%; }
   .reveal .jp-RenderedHTMLCommon table { font-size: 0.85em; }
+  .reveal .jp-RenderedMarkdown pre { font-size: var(--jp-code-font-size); width: 100%; box-shadow: none; }
   /* code at 17 px: 121 characters fit the slide width (measured; tests/test_slides_html.py) */
   :root { --jp-code-font-size: {{ resources.code_font_px }}px; }
 </style>
@@ -197,6 +202,7 @@ def build(paths, out: Path, reveal_prefix: str | None = None, mathjax_url: str |
         notes = notes_tool.notes_for(path, teaching_root)
         nb = prepare(nbformat.read(path, as_version=4), with_solutions, notes)
         resources = {"metadata": {"name": path.stem}, "max_figure_height": layout_tool.MAX_FIGURE_HEIGHT,
+                     "mathjax_font_config": assets.MATHJAX_FONT_CONFIG,
                      "code_font_px": layout_tool.CODE_PX}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         target = out / f"{path.stem}.slides.html"

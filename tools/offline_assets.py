@@ -26,6 +26,17 @@ REVEAL_PARTS = ("LICENSE", "dist/reveal.js", "dist/reveal.css", "dist/reset.css"
                 "dist/theme/fonts/source-sans-pro", "plugin/notes/notes.js")
 
 
+# jupyter-server-mathjax ships the STIX-Web fonts only (no TeX fonts): MathJax must be told, or it
+# looks for TeX web fonts that are not there and falls back to the system's serif font (misplaced
+# accents, upright variables). Put this right after the <script> that loads MathJax.js.
+MATHJAX_FONT_CONFIG = """<script type="text/javascript">
+if (window.MathJax && MathJax.Hub) {
+  MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web",
+                                   imageFont: null, linebreaks: {automatic: true}}});
+}
+</script>"""
+
+
 class MissingAsset(RuntimeError):
     """An instructor package is not installed (``pip install -e '.[instructor]'``, done by ``make venv``)."""
 
