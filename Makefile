@@ -33,7 +33,7 @@ EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
            --ExecutePreprocessor.store_widget_state=False
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test test-lib nbval notebooks student slides html mnist bench clean nbgrader
+.PHONY: help venv lab lab-ja test test-lib nbval notebooks student slides html mnist bench clean nbgrader
 .PHONY: slides-instructor html-instructor
 .PHONY: hub hub-stop hub-proxy hub-proxy-if-possible classroom
 
@@ -51,6 +51,15 @@ venv: $(STAMP)  ## create .venv/ and install the course (only when pyproject.tom
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --port=$(PORT) $(ROOT_FLAG)
+
+# 日本語版: the Japanese chapters, with JupyterLab's own menus in Japanese (its language pack). The
+# interface language is kept in a settings folder of its own inside .venv/, so `make lab` stays English.
+LAB_JA_SETTINGS := $(abspath $(VENV))/lab-settings-ja
+lab-ja: $(STAMP)  ## 日本語版: open the Japanese chapters, JupyterLab's menus in Japanese
+	@mkdir -p $(LAB_JA_SETTINGS)/@jupyterlab/translation-extension
+	@[ -f $(LAB_JA_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings ] || \
+	  echo '{"locale": "ja_JP"}' > $(LAB_JA_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+	JUPYTERLAB_SETTINGS_DIR=$(LAB_JA_SETTINGS) $(BIN)/jupyter lab --notebook-dir=notebooks/ja --port=$(PORT) $(ROOT_FLAG)
 
 test: $(STAMP)  ## run every test and every notebook (strict nbval)
 	@$(MAKE) --no-print-directory hub-proxy-if-possible
