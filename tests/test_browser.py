@@ -247,3 +247,29 @@ def test_site_typesets_math_offline(built):
         page.navigate((built / "html" / "index.html").as_uri())
         assert page.wait_for("document.querySelectorAll('ol.chapters li').length", 30) == 2
         page.screenshot(OUT / "site-index.png")
+
+
+def test_live_slides_in_jupyterlab(lab, tmp_path):
+    """jupyterlab-rise presents chapter 1 from the running JupyterLab, laid out by slide_layout.py
+    (what ``make notebooks`` stores in the notebooks): sub-slides, a slide counter, typeset math."""
+    from cdp import Browser
+
+    base, token = lab
+    path = NOTEBOOKS[0]
+    served = tmp_path / "notebooks" / path.name
+    assert load_tool("slide_layout").main([str(served)]) == 0
+    nb = nbformat.read(served, as_version=4)
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    with Browser(*DECK_SIZE) as browser:
+        page = browser.page(f"{base}/rise/{path.name}?token={token}")
+        assert page.wait_for("document.querySelectorAll('.reveal .slides section').length > 3", 120), \
+            "jupyterlab-rise did not render the notebook as slides"
+        counter = "(document.querySelector('.slide-number') || {textContent: ''}).textContent.replace(/\\s+/g, '')"
+        total = 1 + kinds[1:].count("slide") + kinds.count("subslide")
+        assert page.wait_for(f"{counter} === '1/{total}'", 60), page.evaluate(counter)
+        page.key(" ", "Space", 32)
+        page.key(" ", "Space", 32)
+        assert page.wait_for(f"{counter} === '3/{total}'", 30), page.evaluate(counter)
+        assert page.wait_for("document.querySelectorAll('mjx-container').length > 0", 60), "no typeset math"
+        time.sleep(1.5)
+        page.screenshot(OUT / "lab-live-slides.png")
