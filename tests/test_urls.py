@@ -13,15 +13,17 @@ from tool_loader import ROOT, load_tool
 
 sync_urls = load_tool("sync_urls")
 URL = sync_urls.repository_url()
-# A GitHub repository named by a course link: github.com/O/N, Binder's gh/O/N, Colab's github/O/N.
-REPO_REF = re.compile(r"(?:github\.com/|mybinder\.org/v2/gh/|colab\.research\.google\.com/github/)"
-                      r"([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/?#\s\"')\]]|$)")
+# A GitHub repository named by a link: github.com/O/N, Binder's gh/O/N, Colab's github/O/N.
+REPO_REF = re.compile(r"(github\.com/|mybinder\.org/v2/gh/|colab\.research\.google\.com/github/)"
+                      r"([\w.-]+)/([\w.-]+?)(?:\.git)?(?=[/?#\s\"')\]]|$)")
 TEXT_SUFFIXES = {".md", ".py", ".ipynb", ".toml", ".yml", ".yaml", ".cfg", ".txt", ""}
-# Links to other projects (credits, style models) are not copies of ours.
-OTHER_PROJECTS = {"karpathy/micrograd", "oreilly-japan/deep-learning-from-scratch", "jupyterhub/nbgitpuller",
-                  "rasbt/mlxtend", "mnielsen/neural-networks-and-deep-learning", "d2l-ai/d2l-en",
-                  "actions/checkout", "actions/setup-python", "actions/upload-artifact",
-                  "you/backprop-student"}  # the hub's placeholder for an instructor's own student repository
+
+
+def is_copy_of_ours(kind: str, owner: str, name: str, ours: str) -> bool:
+    """Binder and Colab links always open this course; a GitHub link is a copy of our URL when it
+    names our owner or our repository (links to other projects, e.g. in credits, are not)."""
+    our_owner, our_name = ours.split("/")
+    return not kind.startswith("github.com") or owner == our_owner or name == our_name
 
 
 def tracked_text_files():
@@ -30,7 +32,7 @@ def tracked_text_files():
         pytest.skip("not a git work tree")
     for name in run.stdout.split("\0"):
         path = ROOT / name
-        if name and not name.startswith("tests/") and path.is_file() and path.suffix in TEXT_SUFFIXES and path.stat().st_size < 5_000_000:
+        if name and not name.startswith("tests/") and path.is_file()  # tests hold made-up URLs on purpose and path.suffix in TEXT_SUFFIXES and path.stat().st_size < 5_000_000:
             yield path
 
 
@@ -40,13 +42,24 @@ def test_every_copy_of_the_repository_url_agrees_with_pyproject():
     for path in tracked_text_files():
         text = path.read_text(encoding="utf-8", errors="replace")
         for match in REPO_REF.finditer(text):
-            repo = match.group(1)
-            if repo != ours and repo not in OTHER_PROJECTS and not repo.startswith("orgs/"):
+            kind, owner, name = match.groups()
+            if is_copy_of_ours(kind, owner, name, ours) and f"{owner}/{name}" != ours:
                 wrong.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
         for match in sync_urls.GIT_URL_RE.finditer(text):
             if match.group(0).rstrip(".,") != f"git+{URL}":
                 wrong.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert not wrong, "copies that disagree with pyproject.toml's Repository:\n" + "\n".join(wrong)
+
+
+def test_the_rule_tells_our_links_from_other_projects():
+    ours = "backprop-from-zero/backprop-from-zero"
+    refs = {m.group(0): is_copy_of_ours(*m.groups(), ours) for m in REPO_REF.finditer(
+        "https://github.com/backprop-from-zero/backprop-from-zero https://github.com/someone/backprop-from-zero "
+        "https://github.com/karpathy/micrograd https://mybinder.org/v2/gh/x/y/main "
+        "https://colab.research.google.com/github/x/y/blob/main/a.ipynb")}
+    assert refs == {"github.com/backprop-from-zero/backprop-from-zero": True, "github.com/someone/backprop-from-zero": True,
+                    "github.com/karpathy/micrograd": False, "mybinder.org/v2/gh/x/y": True,
+                    "colab.research.google.com/github/x/y": True}
 
 
 def test_nothing_to_sync():
