@@ -32,7 +32,9 @@ def tracked_text_files():
         pytest.skip("not a git work tree")
     for name in run.stdout.split("\0"):
         path = ROOT / name
-        if name and not name.startswith("tests/") and path.is_file()  # tests hold made-up URLs on purpose and path.suffix in TEXT_SUFFIXES and path.stat().st_size < 5_000_000:
+        # tests/ holds made-up URLs on purpose
+        if name and not name.startswith("tests/") and path.is_file() and path.suffix in TEXT_SUFFIXES \
+                and path.stat().st_size < 5_000_000:
             yield path
 
 
