@@ -12,7 +12,7 @@ and runs the slide engine.
   Japanese included).
 * reveal.js 5 from ``sphinx-revealjs`` (a maintained Sphinx theme that vendors the upstream release
   files ``dist/`` and ``plugin/`` unchanged, MIT). Only what the decks use is copied: the engine,
-  its CSS, the white theme with its font, and the speaker-notes plugin.
+  its CSS, the white theme with its font (WOFF), and the speaker-notes plugin (0.6 MB).
 """
 
 from __future__ import annotations
@@ -71,9 +71,9 @@ def reveal_version(folder: Path | None = None) -> str:
     return head.split("reveal.js", 1)[1].split()[0] if "reveal.js" in head else "?"
 
 
-def _copy(src: Path, dest: Path) -> None:
+def _copy(src: Path, dest: Path, skip: tuple[str, ...] = ()) -> None:
     if src.is_dir():
-        shutil.copytree(src, dest, dirs_exist_ok=True)
+        shutil.copytree(src, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*skip) if skip else None)
     else:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dest)
@@ -91,8 +91,8 @@ def copy_reveal(out: Path, name: str = "reveal.js", source: Path | None = None) 
     """Copy the parts of reveal.js the decks use into ``out/name``; return the relative prefix."""
     source = source or reveal_source()
     for part in REVEAL_PARTS:
-        if (source / part).exists():
-            _copy(source / part, out / name / part)
+        if (source / part).exists():  # the theme's font as WOFF only (every current browser reads it)
+            _copy(source / part, out / name / part, skip=("*.eot", "*.ttf"))
     return name
 
 
