@@ -86,3 +86,16 @@ def test_a_complex_answer_to_exercise_1_1_does_not_pass(capsys):
     result = check("1.1", my_mse_grad)
     assert not result and "complex" in result.message
     assert line(capsys).startswith("[NOT YET] Exercise 1.1: ")
+
+
+def test_the_verdict_line_is_in_the_notebooks_language(capsys):
+    import course_lib
+
+    course_lib.setup_notebook(0, lang="ja")
+    try:
+        check("1.1", lambda y_pred, y_true: 2.0 * (y_pred - y_true) / y_pred.size)
+        assert capsys.readouterr().out.startswith("[合格] 演習 1.1: ")
+        check("1.1", ...)
+        assert capsys.readouterr().out.startswith("[まだ] 演習 1.1: ")
+    finally:
+        course_lib.setup_notebook(0, lang="en")

@@ -146,12 +146,18 @@ def check(exercise_id: str, answer) -> Result:
         try:
             result = checker(answer)
         except NotImplementedError:  # an unfinished student copy stops here, on purpose
-            print(f"[NOT YET] Exercise {exercise_id}: {_unanswered()}")
+            print(_verdict(False, exercise_id, _unanswered()))
             raise
         except Exception as err:  # the learner's code failed: explain, do not crash
             result = Result(False, tr(f"your answer raised {type(err).__name__}: {err}",
                                       f"解答を実行すると {type(err).__name__} が発生しました: {err}"))
     result = Result(result.passed, _reason(result, exercise_id))
-    mark = "PASS" if result.passed else "NOT YET"
-    print(f"[{mark}] Exercise {exercise_id}: {result.message}")
+    print(_verdict(result.passed, exercise_id, result.message))
     return result
+
+
+def _verdict(passed: bool, exercise_id: str, message: str) -> str:
+    """The line ``check`` prints: ``[PASS] Exercise 1.2: …`` (``[合格] 演習 1.2: …`` in Japanese)."""
+    if passed:
+        return tr(f"[PASS] Exercise {exercise_id}: {message}", f"[合格] 演習 {exercise_id}: {message}")
+    return tr(f"[NOT YET] Exercise {exercise_id}: {message}", f"[まだ] 演習 {exercise_id}: {message}")
