@@ -102,7 +102,7 @@ course_lib.show_source(losses.mse)
 course_lib.show_source(losses.mse_grad)
 
 # %% [markdown] translates="a5ac156beb55"
-# 簡単な例です。あるモデルが 3 軒の家の価格（10 万単位）を予測しました。
+# 簡単な例です。あるモデルが 3 軒の家の価格（単位は 1,000 万円）を予測しました。
 
 # %% translates="9548fa077bfe"
 y_true = np.array([3.0, 1.5, 4.0])
