@@ -105,7 +105,7 @@ nbgrader: $(STAMP)  ## an nbgrader course of every chapter in build/nbgrader/ (s
 
 # `make mnist` is timed, not compared digit by digit, so it lifts the one-thread pins exported
 # above (kept for the notebooks) and lets BLAS use every core: MNIST_THREADS (default: all cores;
-# `make mnist MNIST_THREADS=1` to compare). PRESET=best: ~99.2 % in about a minute on two cores.
+# `make mnist MNIST_THREADS=1` to compare). PRESET=best: ~99.2 % in ~1.5 minutes on two cores.
 mnist: MNIST_THREADS ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 1)
 mnist: PRESET ?= default
 mnist: $(STAMP)  ## train on all 70,000 MNIST images, every core (PRESET=best: ~99.2 %)
