@@ -78,7 +78,7 @@ rng = course_lib.setup_notebook(seed=0, lang="ja")
 # %% [markdown] slideshow={"slide_type": "slide"} translates="57bb52158166"
 # ## 2. Linearレイヤ
 #
-# Linearレイヤ（全結合層。ゼロから作るDeep Learning の Affine レイヤ）は、$D_{in}$ 個の特徴量をもつ $N$ 行のバッチ $X$ を、$D_{out}$ 個の特徴量をもつ $N$ 行に変換します:
+# Linearレイヤ（全結合層。『ゼロから作るDeep Learning』の Affine レイヤ）は、$D_{in}$ 個の特徴量をもつ $N$ 行のバッチ $X$ を、$D_{out}$ 個の特徴量をもつ $N$ 行に変換します:
 #
 # $$
 # Y = XW + b, \qquad X: (N, D_{in}),\quad W: (D_{in}, D_{out}),\quad b: (D_{out},),\quad Y: (N, D_{out}).
@@ -116,7 +116,7 @@ rng = course_lib.setup_notebook(seed=0, lang="ja")
 # バイアスはすべての行に足されるので、その勾配はバッチについて **和をとります**。どのデータもバイアスを押すからです。
 
 # %% [markdown] slideshow={"slide_type": "subslide"} translates="991b0112f6b0"
-# **形状はただで使えるチェックです** 勾配の形状は、微分される量の形状と必ず同じです。$dW$ は $W$ と同じ $(D_{in}, D_{out})$ でなければなりません。$X: (N, D_{in})$ と $\delta: (N, D_{out})$ からその形状になる積は $X^\top\delta$、つまり $(D_{in}, N)\cdot(N, D_{out})$ *しか* ありません。同様に $dX$ は $(N, D_{in})$ でなければならず、当てはまるのは $\delta W^\top$ だけです。式を忘れても、形状から組み立て直せます。下の図は $N = 4$, $D_{in} = 3$, $D_{out} = 2$ のときの 3 つの積を、大きさをそろえて描いたものです:
+# **形状は手間のかからないチェックになる** 勾配の形状は、微分される量の形状と必ず同じです。$dW$ は $W$ と同じ $(D_{in}, D_{out})$ でなければなりません。$X: (N, D_{in})$ と $\delta: (N, D_{out})$ からその形状になる積は $X^\top\delta$、つまり $(D_{in}, N)\cdot(N, D_{out})$ *しか* ありません。同様に $dX$ は $(N, D_{in})$ でなければならず、当てはまるのは $\delta W^\top$ だけです。式を忘れても、形状から組み立て直せます。下の図は $N = 4$, $D_{in} = 3$, $D_{out} = 2$ のときの 3 つの積を、大きさをそろえて描いたものです:
 
 # %% translates="2ba041272ce9"
 plotting.plot_backward_shapes(n=4, n_in=3, n_out=2)
@@ -192,10 +192,10 @@ plt.show()
 #
 # $$
 # \frac{\partial L}{\partial z_{nj}} = \frac{\partial L}{\partial a_{nj}}\, f'(z_{nj})
-# \qquad\text{i.e.}\qquad \delta_z = \delta_a \odot f'(z).
+# \qquad\text{つまり}\qquad \delta_z = \delta_a \odot f'(z).
 # $$
 #
-# | 活性化関数 | $f(z)$ | $f'(z)$ | キャッシュするのにいちばん安いもの |
+# | 活性化関数 | $f(z)$ | $f'(z)$ | キャッシュしておくもの（いちばん安上がり） |
 # |---|---|---|---|
 # | シグモイド関数 | $\sigma(z) = 1/(1+e^{-z})$ | $\sigma(z)\,(1-\sigma(z))$ | 出力 $\sigma(z)$ |
 # | tanh | $\tanh z$ | $1 - \tanh^2 z$ | 出力 $\tanh z$ |
@@ -241,7 +241,7 @@ course_lib.show_source(ReLU)
 # \boxed{\;\frac{\partial L}{\partial z} = \frac{p - t}{N}\;}
 # $$
 #
-# 予測した確率から正解を引くだけです。指数関数を微分する必要も、小さな $p$ で割る必要もありません。だからライブラリはこの 2 つを 1 つの損失レイヤ `SoftmaxCrossEntropy` にまとめています（ゼロから作るDeep Learning の Softmax-with-Loss レイヤです）。`forward` は $p$ と正解ラベルをキャッシュし、`backward` は引数をとりません（損失は連鎖の終点で、$\partial L/\partial L = 1$ だからです）:
+# 予測した確率から正解を引くだけです。指数関数を微分する必要も、小さな $p$ で割る必要もありません。だからライブラリはこの 2 つを 1 つの損失レイヤ `SoftmaxCrossEntropy` にまとめています（『ゼロから作るDeep Learning』の Softmax-with-Loss レイヤです）。`forward` は $p$ と正解ラベルをキャッシュし、`backward` は引数をとりません（損失は連鎖の終点で、$\partial L/\partial L = 1$ だからです）:
 
 # %% translates="e4650968a3e4"
 course_lib.show_source(SoftmaxCrossEntropy.backward)
@@ -395,13 +395,13 @@ scores_check = rng.normal(size=(5, 3))
 loss_check = SoftmaxCrossEntropy()
 loss_check.forward(scores_check, labels_check)
 numeric = numerical_gradient(lambda z: SoftmaxCrossEntropy().forward(z, labels_check), scores_check)
-checks["SoftmaxCE: スコア"] = relative_error(loss_check.backward(), numeric)
+checks["SoftmaxCE: z"] = relative_error(loss_check.backward(), numeric)
 
 targets_check = rng.normal(size=(5, 3))
 mse_check = MSELoss()
 mse_check.forward(scores_check, targets_check)
 numeric = numerical_gradient(lambda y: MSELoss().forward(y, targets_check), scores_check)
-checks["MSELoss: スコア"] = relative_error(mse_check.backward(), numeric)
+checks["MSELoss: z"] = relative_error(mse_check.backward(), numeric)
 
 mlp_check = MLP([4, 8, 6, 3], activation="relu", rng=rng)
 for key, value in mlp_check.params.items():
@@ -599,7 +599,7 @@ print(f"VJP δ @ W.T:         ヤコビ行列は保存しない。積和は {vjp
 # **ソフトマックス関数のヤコビ行列** この章の活性化関数の中で、要素ごとでないのはこれだけです。1 行の確率はどれも、その行のすべてのスコアに依存します。$p_i = e^{z_i}/\sum_k e^{z_k}$ から、商の微分法で $\partial p_i/\partial z_j = p_i\,([i = j] - p_j)$、つまり
 #
 # $$
-# J = \mathrm{diag}(p) - p\,p^\top \quad (C \times C,\ \text{symmetric}), \qquad
+# J = \mathrm{diag}(p) - p\,p^\top \quad (C \times C,\ \text{対称}), \qquad
 # \Big(J^\top g\Big)_j = \sum_i g_i\,p_i\big([i=j] - p_j\big) = p_j\Big(g_j - \sum_i g_i p_i\Big)
 # $$
 #
@@ -676,14 +676,14 @@ plt.show()
 # **スケール: 分散の議論** ランダムにするとして、どれくらいの大きさにすればよいのでしょうか。層の 1 つのユニット $z_j = \sum_{i=1}^{D_{in}} a_i W_{ij}$ を考えます。重みは互いに独立で、平均 0、分散 $s^2$、入力 $a_i$ とも独立とします。すると
 #
 # $$
-# \text{forward:}\quad \mathrm{Var}(z_j) = D_{in}\, s^2\, \mathbb{E}[a_i^2] .
+# \text{順伝播:}\quad \mathrm{Var}(z_j) = D_{in}\, s^2\, \mathbb{E}[a_i^2] .
 # $$
 #
 # tanh では 0 付近で $a \approx z$ なので、$D_{in}s^2 = 1$ なら信号は層から層へ大きさを保ちます。ReLU では、対称な $z$ の半分が 0 になるので $\mathbb{E}[a^2] = \frac12\mathrm{Var}(z)$ となり、$D_{in}s^2 = 2$ が必要です。逆向きには、$\delta^a_i = \sum_j W_{ij} \delta^z_j$ と $\delta^z = \delta^a \odot f'(z)$ から、$D_{in}$ の代わりに $D_{out}$ が入った鏡像の式が得られます:
 #
 # $$
-# \text{backward:}\quad \mathrm{Var}(\delta^a_i) = D_{out}\, s^2\, \mathbb{E}[f'(z)^2]\,
-# \mathrm{Var}(\delta^a_{\text{next layer}}) .
+# \text{逆伝播:}\quad \mathrm{Var}(\delta^a_i) = D_{out}\, s^2\, \mathbb{E}[f'(z)^2]\,
+# \mathrm{Var}(\delta^a_{\text{次の層}}) .
 # $$
 #
 # - **Xavierの初期値**（Glorot & Bengio, 2010）は tanh 用です（0 付近で $f' \approx 1$）。順伝播の条件は $s^2 = 1/D_{in}$、逆伝播の条件は $s^2 = 1/D_{out}$ で、その折り合いが $s = \sqrt{2/(D_{in} + D_{out})}$ です。
