@@ -239,7 +239,7 @@ def _check_two_layer_backward(answer) -> Result:
                 hints = {  # in the names of section 5
                     "W2": tr(" Start at the top: dZ2 = (softmax(Z2) − T) / N with T one-hot, "
                              "then dW2 = A1.T @ dZ2.",
-                             " 出力側から始めましょう: T を one-hot 表現として dZ2 = (softmax(Z2) − T) / N、"
+                             " 出力側から始めましょう: T を one-hot表現として dZ2 = (softmax(Z2) − T) / N、"
                              "次に dW2 = A1.T @ dZ2 です。"),
                     "b2": tr(" db2 = dZ2.sum(axis=0): the bias gradient sums the error signal over the batch.",
                              " db2 = dZ2.sum(axis=0)。バイアスの勾配は、誤差信号をバッチについて合計したものです。"),
