@@ -1,8 +1,5 @@
 """Chapter 4 figures: their own text follows the notebook's language, with every glyph drawn."""
 
-import re
-import warnings
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,8 +10,8 @@ import pytest  # noqa: E402
 import course_lib  # noqa: E402
 from course_lib.optim import gradient_descent, quadratic  # noqa: E402
 from course_lib.plotting import descent as figs  # noqa: E402
+from figure_checks import bilingual_figure_tests, draw_strictly, english_afterwards  # noqa: E402,F401  (english_afterwards: a fixture)
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 F, GRAD = quadratic(np.diag([1.0, 4.0]))
 
 
@@ -25,43 +22,16 @@ def _contours_with_arrows():
     ax.legend()
 
 
+pytestmark = pytest.mark.usefixtures("english_afterwards")
+
 FIGURES = {
     "plot_contours + arrows + trajectory": _contours_with_arrows,
     "plot_directional_slopes": lambda: figs.plot_directional_slopes(np.array([1.0, 2.0])),
     "plot_descent_losses": lambda: figs.plot_descent_losses({"a": [3.0, 2.0, 1.0]}),
 }
 
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    plt.close("all")
-    course_lib.setup_notebook(0)
-
-
-def _texts(fig):
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
-
-
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_in_japanese_with_every_glyph(name):
-    course_lib.setup_notebook(0, lang="ja")
-    FIGURES[name]()
-    fig = plt.gcf()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
-        fig.canvas.draw()
-    assert any(JAPANESE.search(t) for t in _texts(fig)), _texts(fig)
-
-
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_in_english_by_default(name):
-    course_lib.setup_notebook(0, lang="en")
-    FIGURES[name]()
-    fig = plt.gcf()
-    fig.canvas.draw()
-    texts = _texts(fig)
-    assert texts and not any(JAPANESE.search(t) for t in texts), texts
+test_figure_text_in_japanese_with_every_glyph, test_figure_text_in_english_by_default = \
+    bilingual_figure_tests(FIGURES)
 
 
 def test_one_dimensional_and_boundary_figures_draw_without_font_warnings_in_japanese():
@@ -71,8 +41,6 @@ def test_one_dimensional_and_boundary_figures_draw_without_font_warnings_in_japa
     xx, yy, grid = figs.decision_grid(X, resolution=10)
     fig = figs.plot_decision_boundary_steps(xx, yy, [("ステップ 0", np.column_stack([grid[:, 0], -grid[:, 0]]))],
                                             X, X[:, 0] > 0, ncols=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for number in plt.get_fignums():
-            plt.figure(number).canvas.draw()
+    for number in plt.get_fignums():
+        draw_strictly(plt.figure(number))
     assert fig is not None

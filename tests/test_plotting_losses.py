@@ -1,8 +1,5 @@
 """Chapter 1 figures: they draw, and their text follows the notebook's language (English or Japanese)."""
 
-import re
-import warnings
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -12,8 +9,10 @@ import pytest  # noqa: E402
 
 import course_lib  # noqa: E402
 from course_lib.plotting import losses as figs  # noqa: E402
+from figure_checks import bilingual_figure_tests, english_afterwards  # noqa: E402,F401  (english_afterwards: a fixture)
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+pytestmark = pytest.mark.usefixtures("english_afterwards")
+
 FIGURES = {
     "plot_sigmoid": lambda: figs.plot_sigmoid(),
     "plot_softmax_steps": lambda: figs.plot_softmax_steps([2.0, 1.0, 0.1, -1.0]),
@@ -23,37 +22,8 @@ FIGURES = {
     "plot_saturation": lambda: figs.plot_saturation(),
 }
 
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    plt.close("all")
-    course_lib.setup_notebook(0)
-
-
-def _texts(fig):
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
-
-
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_in_japanese_with_every_glyph(name):
-    course_lib.setup_notebook(0, lang="ja")
-    FIGURES[name]()
-    fig = plt.gcf()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
-        fig.canvas.draw()
-    assert any(JAPANESE.search(t) for t in _texts(fig)), _texts(fig)
-
-
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_in_english_by_default(name):
-    course_lib.setup_notebook(0, lang="en")
-    FIGURES[name]()
-    fig = plt.gcf()
-    fig.canvas.draw()
-    texts = _texts(fig)
-    assert texts and not any(JAPANESE.search(t) for t in texts), texts
+test_figure_text_in_japanese_with_every_glyph, test_figure_text_in_english_by_default = \
+    bilingual_figure_tests(FIGURES)
 
 
 def test_bad_inputs_are_still_clear_errors():
