@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Notebooks to build: all chapters, or one with `make notebooks NB=02_chain_rule`.
-NB     ?= $(basename $(notdir $(wildcard notebooks/[0-9][0-9]_*.py)))
+# Notebooks to build: all chapters of both editions (English, then Japanese `ja/NN_slug`), or one
+# with `make notebooks NB=02_chain_rule` / `make notebooks NB=ja/03_backpropagation`.
+NB     ?= $(basename $(notdir $(wildcard notebooks/[0-9][0-9]_*.py))) \
+          $(addprefix ja/,$(basename $(notdir $(wildcard notebooks/ja/[0-9][0-9]_*.py))))
 NB_PY  := $(addprefix notebooks/,$(addsuffix .py,$(NB)))
 NB_IPYNB := $(NB_PY:.py=.ipynb)
 # Real MNIST on disk (used by `make mnist` and the tests); override with MNIST_DIR=...
@@ -85,23 +87,24 @@ notebooks: $(STAMP)  ## regenerate NB .ipynb from the paired .py and execute in 
 	  $(BIN)/python tools/slide_layout.py $$nb || exit 1; \
 	done
 
-student: $(STAMP)  ## student copies without solutions in build/student/
+student: $(STAMP)  ## student copies without solutions in build/student/ (日本語版: build/student/ja/)
 	$(BIN)/python tools/make_student.py --out build/student $(NB_IPYNB)
 
-slides: $(STAMP)  ## student decks (no solutions, offline, speaker notes) in build/slides/
+slides: $(STAMP)  ## student decks (no solutions, offline, speaker notes) in build/slides/ (+ ja/)
 	$(BIN)/python tools/make_slides.py --out build/slides $(NB_IPYNB)
 
 slides-instructor: $(STAMP)  ## decks WITH solutions in build/slides-instructor/ (not for students)
 	$(BIN)/python tools/make_slides.py --with-solutions --out build/slides-instructor $(NB_IPYNB)
 
-html: $(STAMP)  ## student site of the whole course (no solutions, offline) in build/html/
+html: $(STAMP)  ## student site of both editions (no solutions, offline) in build/html/ (+ ja/)
 	$(BIN)/python tools/make_html.py --out build/html $(NB_IPYNB)
 
 html-instructor: $(STAMP)  ## the site WITH solutions in build/html-instructor/ (not for students)
 	$(BIN)/python tools/make_html.py --with-solutions --out build/html-instructor $(NB_IPYNB)
 
+# nbgrader's course is the English edition (assignments ch01 … ch06).
 nbgrader: $(STAMP)  ## an nbgrader course of every chapter in build/nbgrader/ (see TEACHING.md)
-	$(BIN)/python tools/make_nbgrader.py --out build/nbgrader $(NB_IPYNB)
+	$(BIN)/python tools/make_nbgrader.py --out build/nbgrader $(filter-out notebooks/ja/%,$(NB_IPYNB))
 
 # `make mnist` is timed, not compared digit by digit, so it lifts the one-thread pins exported
 # above (kept for the notebooks) and lets BLAS use every core: MNIST_THREADS (default: all cores;

@@ -1,8 +1,9 @@
 """Student copies (``tools/make_student.py``, ``make student``) and the Colab install cell.
 
 Unit tests run the solution stripper on small made-up cells; the rest runs on every chapter
-notebook that exists (``notebooks/NN_*.ipynb``): structure of the student copy, no solution left,
-and chapter 1's student copy executed up to its first exercise.
+notebook that exists in both editions (``notebooks/NN_*.ipynb``, ``notebooks/ja/NN_*.ipynb``):
+structure of the student copy, no solution left, and chapter 1's student copy (English and
+Japanese) executed up to its first exercise.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from tool_loader import IDS, NOTEBOOKS, ROOT, load_tool
 
 
 ms = load_tool("make_student")
+JA_NOTEBOOKS = sorted((ROOT / "notebooks" / "ja").glob("[0-9][0-9]_*.ipynb"))
+ALL = NOTEBOOKS + JA_NOTEBOOKS
+ALL_IDS = IDS + [f"ja/{p.stem}" for p in JA_NOTEBOOKS]
+
+
+def lang_of(path) -> str:
+    return "ja" if path.parent.name == "ja" else "en"
 
 
 # ---------------------------------------------------------------- the stripper on made-up cells
@@ -90,6 +98,45 @@ def test_markers_must_be_whole_lines():
     assert ms.strip_solutions(text, "markdown") == (text, 0)
 
 
+def test_japanese_stubs():
+    source, n = ms.strip_solutions(FUNCTION_CELL, "code", "2.3", lang="ja")
+    lines = source.split("\n")
+    assert n == 1 and lines[3] == "        # ここに答えを書く"
+    assert lines[4] == '        raise NotImplementedError("演習 2.3: ここに解答を書いてください")'
+    cell = "### BEGIN SOLUTION\nanswer = -np.log(0.14)\n### END SOLUTION\ncheck('1.3', answer)"
+    assert ms.strip_solutions(cell, "code", "1.3", "ja")[0] == "answer = ...  # ここに答えを書く（演習 1.3）\ncheck('1.3', answer)"
+    assert ms.strip_solutions("### BEGIN SOLUTION\nfor i in x:\n    y = i\n### END SOLUTION", "code", None, "ja")[0] == \
+        '# ここに答えを書く\nraise NotImplementedError("この演習: ここに解答を書いてください")'
+    assert ms.strip_solutions("なぜ？\n### BEGIN SOLUTION\n理由。\n### END SOLUTION", "markdown", None, "ja")[0] == \
+        "なぜ？\nここに答えを書く"
+
+
+def test_language_from_the_folder_or_the_setup_cell(tmp_path):
+    setup = new_code_cell('rng = course_lib.setup_notebook(seed=0, lang="ja")  # 日本語')
+    assert ms.notebook_language(ROOT / "notebooks" / "ja" / "01_loss_functions.ipynb") == "ja"
+    assert ms.notebook_language(ROOT / "notebooks" / "01_loss_functions.ipynb") == "en"
+    assert ms.notebook_language(tmp_path / "ja" / "x" / "01.ipynb") == "en", "only the notebook's own folder counts"
+    assert ms.notebook_language(tmp_path / "01.ipynb", new_notebook(cells=[setup])) == "ja"
+    assert ms.notebook_language(nb=new_notebook(cells=[new_code_cell("setup_notebook(seed=0)")])) == "en"
+    assert ms.output_path(tmp_path, ROOT / "notebooks" / "ja" / "03_x.ipynb") == tmp_path / "ja" / "03_x.ipynb"
+    assert ms.output_path(tmp_path, ROOT / "notebooks" / "03_x.ipynb") == tmp_path / "03_x.ipynb"
+
+
+def test_japanese_instructions_are_swapped_however_wrapped():
+    text = ms.AUTHOR_INSTRUCTIONS_JA
+    wrapped = "## 演習\n\n" + text[:30] + "\n" + text[30:70] + "\n" + text[70:] + "\n\n### Exercise 9.1 — 2 倍"
+    student, n = ms.swap_instructions(wrapped, lang="ja")
+    assert n == 1 and student == "## 演習\n\n" + ms.STUDENT_INSTRUCTIONS_JA + "\n\n### Exercise 9.1 — 2 倍"
+    assert "`raise NotImplementedError(…)`" in student and "`...`" in student and "`check`" in student
+    assert ms.swap_instructions(wrapped)[1] == 0, "the English paragraph is not looked for in Japanese"
+    nb = _toy_notebook()
+    nb.cells[1].source = 'setup_notebook(seed=0, lang="ja")'
+    nb.cells[2].source = wrapped
+    copy, _ = ms.make_student_notebook(nb)
+    assert ms.STUDENT_INSTRUCTIONS_JA in copy.cells[2].source
+    assert '"演習 9.1: ここに解答を書いてください"' in copy.cells[3].source
+
+
 @pytest.mark.parametrize("cell, where", [
     ("### BEGIN SOLUTION\nx = 1", "line 1: BEGIN SOLUTION without an END"),
     ("x = 1\n### END SOLUTION", "line 2: END SOLUTION without a BEGIN"),
@@ -133,12 +180,14 @@ def test_instructions_match_the_copy_the_learner_holds():
     assert ms.NBGRADER_INSTRUCTIONS in source.cells[2].source
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_student_copy_never_claims_to_hold_solutions(student_dir, path):
-    student = nbformat.read(student_dir / path.name, as_version=4)
+    student = nbformat.read(ms.output_path(student_dir, path), as_version=4)
     prose = "\n".join(c.source for c in student.cells if c.cell_type == "markdown")
     assert "already holds a reference solution" not in prose
     assert "BEGIN SOLUTION" not in prose and "END SOLUTION" not in prose, "instructions name absent marker lines"
+    if lang_of(path) == "ja":  # the authors' paragraph was found (a reworded one would slip through)
+        assert "模範解答がすでに入っています" not in prose and ms.STUDENT_INSTRUCTIONS_JA in prose
 
 
 def test_exercise_id_from_heading_then_check_call_then_generic():
@@ -199,8 +248,11 @@ def solution_regions(source: str) -> list[tuple[int, int]]:
     return regions
 
 
-STUB_LINE = re.compile(r'^\s*(# YOUR CODE HERE|raise NotImplementedError\("[^"]*"\)|'
-                       r'\w+ = \.\.\.  # YOUR ANSWER HERE.*|YOUR ANSWER HERE)$')
+STUB_LINE = re.compile(r'^\s*(# YOUR CODE HERE|# ここに答えを書く|raise NotImplementedError\("[^"]*"\)|'
+                       r'\w+ = \.\.\.  # (YOUR ANSWER HERE|ここに答えを書く).*|YOUR ANSWER HERE|ここに答えを書く)$')
+# The stub's message, as it reads in each language.
+STUB_MESSAGE = {"en": "Exercise {id}: write your solution here", "ja": "演習 {id}: ここに解答を書いてください"}
+VALUE_MARK = {"en": "(Exercise {id})", "ja": "（演習 {id}）"}
 
 
 @pytest.fixture(scope="module")
@@ -208,17 +260,25 @@ def student_dir(tmp_path_factory):
     if not NOTEBOOKS:
         pytest.skip("no chapter notebooks yet")
     out = tmp_path_factory.mktemp("student")
-    run = subprocess.run([sys.executable, str(ROOT / "tools" / "make_student.py"), "--out", str(out), *map(str, NOTEBOOKS)],
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "make_student.py"), "--out", str(out), *map(str, ALL)],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr
     return out
 
 
+def test_default_run_writes_both_editions(tmp_path):
+    """``make_student.py`` without notebooks (postBuild) does every chapter, Japanese ones into ja/."""
+    paths = ms.chapter_notebooks()
+    assert [p for p in paths if p.parent.name != "ja"] == NOTEBOOKS and [p for p in paths if p.parent.name == "ja"] == JA_NOTEBOOKS
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^NB +\?=(.*\\\n)*.*notebooks/ja/\[0-9\]\[0-9\]_\*\.py", makefile, re.M), "make student/slides/html: both editions"
+
+
 def _pair(student_dir, path):
-    return nbformat.read(path, as_version=4), nbformat.read(student_dir / path.name, as_version=4)
+    return nbformat.read(path, as_version=4), nbformat.read(ms.output_path(student_dir, path), as_version=4)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_student_copy_keeps_every_other_line_and_cell(student_dir, path):
     original, student = _pair(student_dir, path)
     nbformat.validate(student)
@@ -227,7 +287,8 @@ def test_student_copy_keeps_every_other_line_and_cell(student_dir, path):
     for index, (cell, copy) in enumerate(zip(original.cells, student.cells)):
         regions = solution_regions(cell.source)
         if not regions:
-            expected = ms.swap_instructions(cell.source)[0] if cell.cell_type == "markdown" else cell.source
+            expected = ms.swap_instructions(cell.source, lang=lang_of(path))[0] if cell.cell_type == "markdown" \
+                else cell.source
             assert copy.source == expected, f"cell {index} changed although it holds no solution"
             continue
         lines, kept, pos = cell.source.split("\n"), copy.source.split("\n"), 0
@@ -245,7 +306,7 @@ def test_student_copy_keeps_every_other_line_and_cell(student_dir, path):
         assert kept == lines[pos:], f"cell {index}: lines after the last region changed"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_no_solution_survives_and_outputs_are_cleared(student_dir, path):
     original, student = _pair(student_dir, path)
     outside, inside = set(), set()
@@ -277,7 +338,7 @@ def exercise_cells(nb):
     return found
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_every_chapter_has_three_checked_exercises(student_dir, path):
     chapter = int(path.name[:2])
     original, student = _pair(student_dir, path)
@@ -286,20 +347,23 @@ def test_every_chapter_has_three_checked_exercises(student_dir, path):
     for index, heading, checks in found:
         assert heading and heading.startswith(f"{chapter}."), f"cell {index}: no '### Exercise {chapter}.k' above"
         assert checks == [heading], f"cell {index}: exercise {heading} must call check({heading!r}, ...) once"
-        assert f"(Exercise {heading})" in student.cells[index].source or \
-            f'"Exercise {heading}: write your solution here"' in student.cells[index].source
+        lang = lang_of(path)
+        assert VALUE_MARK[lang].format(id=heading) in student.cells[index].source or \
+            f'"{STUB_MESSAGE[lang].format(id=heading)}"' in student.cells[index].source
 
 
-def test_student_chapter_runs_until_its_first_exercise_and_stops_there(student_dir):
-    """Execute the first chapter's student copy cell by cell up to its first exercise."""
+@pytest.mark.parametrize("path", [*NOTEBOOKS[:1], *JA_NOTEBOOKS[:1]], ids=[*IDS[:1], *(f"ja/{p.stem}" for p in JA_NOTEBOOKS[:1])])
+def test_student_chapter_runs_until_its_first_exercise_and_stops_there(student_dir, path):
+    """Execute the first chapter's student copy cell by cell up to its first exercise (both editions)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    path = NOTEBOOKS[0]
-    student = nbformat.read(student_dir / path.name, as_version=4)
+    lang = lang_of(path)
+    student_path = ms.output_path(student_dir, path)
+    student = nbformat.read(student_path, as_version=4)
     first, exercise, _ = exercise_cells(nbformat.read(path, as_version=4))[0]
     client = NotebookClient(student, kernel_name="python3", timeout=120,
-                            resources={"metadata": {"path": str(student_dir)}})
+                            resources={"metadata": {"path": str(student_path.parent)}})
     error = None
     with client.setup_kernel():
         for index, cell in enumerate(student.cells[: first + 1]):
@@ -312,12 +376,13 @@ def test_student_chapter_runs_until_its_first_exercise_and_stops_there(student_d
                 error = err
     cell = student.cells[first]
     stdout = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-    if error is not None:  # the stub raised straight out of the cell
+    verdict = {"en": f"[NOT YET] Exercise {exercise}:", "ja": f"[まだ] 演習 {exercise}:"}[lang]
+    if error is not None:  # the stub raised straight out of the cell (check() re-raises it)
         assert error.ename == "NotImplementedError"
-        assert error.evalue == f"Exercise {exercise}: write your solution here"
+        assert error.evalue == STUB_MESSAGE[lang].format(id=exercise)
     else:  # the stub raised inside the learner's function and check() reported it
-        assert f"[NOT YET] Exercise {exercise}:" in stdout and "NotImplementedError" in stdout, stdout
-    assert "[PASS]" not in stdout
+        assert verdict in stdout and "NotImplementedError" in stdout, stdout
+    assert "[PASS]" not in stdout and "[合格]" not in stdout
 
 
 # ---------------------------------------------------------------- the Colab install cell
@@ -331,7 +396,7 @@ def colab_cell(nb):
     return code[0], first_import
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_first_code_cell_installs_course_lib_only_on_colab(path, monkeypatch):
     from IPython.core.inputtransformer2 import TransformerManager
 

@@ -4,8 +4,9 @@ Usage (what ``make student`` runs)::
 
     .venv/bin/python tools/make_student.py --out build/student notebooks/01_loss_functions.ipynb ...
 
-With no notebook arguments every ``notebooks/[0-9][0-9]_*.ipynb`` is processed. For each notebook it
-writes ``<out>/<same name>.ipynb`` in which
+With no notebook arguments every chapter of both editions is processed (``notebooks/NN_*.ipynb`` and
+the Japanese ``notebooks/ja/NN_*.ipynb``). For each notebook it writes ``<out>/<same name>.ipynb``
+(a Japanese chapter: ``<out>/ja/<same name>.ipynb``) in which
 
 * every region of a code cell between a line ``### BEGIN SOLUTION`` and a line ``### END SOLUTION``
   (the nbgrader markup; both marker lines included) is replaced by a stub indented like the BEGIN
@@ -24,6 +25,10 @@ writes ``<out>/<same name>.ipynb`` in which
   ``YOUR ANSWER HERE``;
 * the chapters' exercise instructions, written for the copy with solutions
   (:data:`AUTHOR_INSTRUCTIONS`), become :data:`STUDENT_INSTRUCTIONS`;
+* in a Japanese chapter (found by :func:`notebook_language`: a ``ja`` folder in its path, or
+  ``lang="ja"`` in its set-up cell) the stubs and that paragraph are in Japanese
+  (:data:`STUBS`, :data:`AUTHOR_INSTRUCTIONS_JA` → :data:`STUDENT_INSTRUCTIONS_JA`), e.g.
+  ``raise NotImplementedError("演習 1.2: ここに解答を書いてください")``;
 * every other line is kept, in particular the ``check(...)`` self-check after the region;
 * all outputs and execution counts are cleared; notebook metadata that belongs to the authors
   (``jupytext`` pairing, widget state, nbgrader) and cell metadata that hints at solutions (the
@@ -59,6 +64,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
+CHAPTER_GLOB_JA = "notebooks/ja/[0-9][0-9]_*.ipynb"
 
 BEGIN_RE = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
 END_RE = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
@@ -70,6 +76,13 @@ CHECK_CALL_RE = re.compile(r"""^[ \t]*(?:assert[ \t]+)?check\([ \t]*["'](\d+\.\d
 CODE_STUB = ("# YOUR CODE HERE", 'raise NotImplementedError("{what}: write your solution here")')
 VALUE_STUB = "{name} = ...  # YOUR ANSWER HERE ({what})"
 TEXT_STUB = "YOUR ANSWER HERE"
+# The stubs per language: (code stub lines, value stub, text stub, "Exercise {id}", "This exercise").
+STUBS = {
+    "en": (CODE_STUB, VALUE_STUB, TEXT_STUB, "Exercise {id}", "This exercise"),
+    "ja": (("# ここに答えを書く", 'raise NotImplementedError("{what}: ここに解答を書いてください")'),
+           "{name} = ...  # ここに答えを書く（{what}）", "ここに答えを書く", "演習 {id}", "この演習"),
+}
+LANG_RE = re.compile(r"""setup_notebook\([^)]*\blang\s*=\s*["']ja["']""")
 
 NOTEBOOK_METADATA_DROPPED = ("jupytext", "widgets", "nbgrader", "celltoolbar")
 CELL_METADATA_DROPPED = ("nbgrader", "execution", "collapsed", "scrolled", "lines_to_next_cell")
@@ -90,11 +103,41 @@ NBGRADER_INSTRUCTIONS = (
     "cell, then run it: `check` says whether it passes or gives a hint. Leave the grader's test cell "
     "below each exercise as it is.")
 AUTHOR_INSTRUCTIONS_RE = re.compile(r"\s+".join(map(re.escape, AUTHOR_INSTRUCTIONS.split())))
+# The same paragraph in the Japanese edition, and the Japanese student wording.
+AUTHOR_INSTRUCTIONS_JA = (
+    "演習のセルに自分の答えを書いて実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。"
+    "このノートブックでは、各演習のセルに模範解答がすでに入っています。読む前にまず自分で解いてみましょう"
+    "（`make student` を実行すると、模範解答の代わりに空欄の入ったコピーが作られます）。")
+STUDENT_INSTRUCTIONS_JA = (
+    "各演習のセルにあるプレースホルダー（`raise NotImplementedError(…)` または `...`）を自分の答えに書き換えてから、"
+    "セルを実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。")
+# Japanese has no spaces between words: a line break (or space) may fall between any two characters.
+AUTHOR_INSTRUCTIONS_JA_RE = re.compile(r"\s*".join(map(re.escape, "".join(AUTHOR_INSTRUCTIONS_JA.split()))))
+INSTRUCTIONS = {"en": (AUTHOR_INSTRUCTIONS_RE, STUDENT_INSTRUCTIONS),
+                "ja": (AUTHOR_INSTRUCTIONS_JA_RE, STUDENT_INSTRUCTIONS_JA)}
 
 
-def swap_instructions(source: str, replacement: str = STUDENT_INSTRUCTIONS) -> tuple[str, int]:
-    """Replace the authors' exercise instructions (however the lines are wrapped) in a Markdown source."""
-    return AUTHOR_INSTRUCTIONS_RE.subn(lambda _: replacement, source)
+def notebook_language(path: Path | str | None = None, nb=None) -> str:
+    """``"ja"`` for a chapter of the Japanese edition, else ``"en"``.
+
+    Japanese when the notebook lies in a folder named ``ja`` (``notebooks/ja/03_backpropagation.ipynb``)
+    or its set-up cell calls ``setup_notebook(..., lang="ja")``.
+    """
+    if path is not None and Path(path).parent.name == "ja":
+        return "ja"
+    if nb is not None and any(c.cell_type == "code" and LANG_RE.search(c.source) for c in nb.cells):
+        return "ja"
+    return "en"
+
+
+def swap_instructions(source: str, replacement: str | None = None, lang: str = "en") -> tuple[str, int]:
+    """Replace the authors' exercise instructions (however the lines are wrapped) in a Markdown source.
+
+    ``lang`` picks which paragraph is looked for and the student wording that replaces it;
+    ``replacement`` overrides that wording.
+    """
+    pattern, student = INSTRUCTIONS[lang]
+    return pattern.subn(lambda _: student if replacement is None else replacement, source)
 
 
 class SolutionMarkupError(ValueError):
@@ -134,18 +177,21 @@ def _assigned_names(body: list[str]) -> list[str] | None:
     return names or None
 
 
-def stub_for(body: list[str], indent: str, cell_type: str, exercise_id: str | None) -> list[str]:
+def stub_for(body: list[str], indent: str, cell_type: str, exercise_id: str | None,
+             lang: str = "en") -> list[str]:
     """Stub lines replacing one solution region whose BEGIN line is indented by ``indent``."""
+    code_stub, value_stub, text_stub, named, generic = STUBS[lang]
     if cell_type == "markdown":
-        return [indent + TEXT_STUB]
-    what = f"Exercise {exercise_id}" if exercise_id else "This exercise"
+        return [indent + text_stub]
+    what = named.format(id=exercise_id) if exercise_id else generic
     names = _assigned_names(body) if indent == "" else None
     if names:
-        return [VALUE_STUB.format(name=name, what=what) for name in names]
-    return [indent + line.format(what=what) for line in CODE_STUB]
+        return [value_stub.format(name=name, what=what) for name in names]
+    return [indent + line.format(what=what) for line in code_stub]
 
 
-def strip_solutions(source: str, cell_type: str, exercise_id: str | None = None) -> tuple[str, int]:
+def strip_solutions(source: str, cell_type: str, exercise_id: str | None = None,
+                    lang: str = "en") -> tuple[str, int]:
     """Replace every solution region of one cell's source; return ``(new_source, n_regions)``."""
     lines = source.split("\n")
     regions = find_regions(lines)
@@ -153,7 +199,7 @@ def strip_solutions(source: str, cell_type: str, exercise_id: str | None = None)
     for begin, end in regions:
         out += lines[pos:begin]
         indent = BEGIN_RE.match(lines[begin]).group("indent")
-        out += stub_for(lines[begin + 1:end], indent, cell_type, exercise_id)
+        out += stub_for(lines[begin + 1:end], indent, cell_type, exercise_id, lang)
         pos = end + 1
     out += lines[pos:]
     return "\n".join(out), len(regions)
@@ -183,8 +229,13 @@ def _clean_metadata(metadata, dropped) -> None:
         metadata.pop("tags", None)
 
 
-def make_student_notebook(nb):
-    """Return ``(student_nb, exercise_ids_replaced)`` for a notebook node (the input is not modified)."""
+def make_student_notebook(nb, lang: str | None = None):
+    """Return ``(student_nb, exercise_ids_replaced)`` for a notebook node (the input is not modified).
+
+    ``lang`` (``"en"`` / ``"ja"``) picks the stubs' and instructions' language; by default it is
+    read from the notebook's set-up cell (:func:`notebook_language`).
+    """
+    lang = lang or notebook_language(nb=nb)
     nb = copy.deepcopy(nb)
     _clean_metadata(nb.metadata, NOTEBOOK_METADATA_DROPPED)
     replaced: list[str] = []
@@ -192,12 +243,12 @@ def make_student_notebook(nb):
         checks = CHECK_CALL_RE.findall(cell.source) if cell.cell_type == "code" else []
         exercise_id = heading_id or (checks[0][0] if checks else None)
         try:
-            cell.source, n = strip_solutions(cell.source, cell.cell_type, exercise_id)
+            cell.source, n = strip_solutions(cell.source, cell.cell_type, exercise_id, lang)
         except SolutionMarkupError as err:
             raise SolutionMarkupError(f"cell {index}: {err}") from None
         replaced += [exercise_id or "?"] * n
         if cell.cell_type == "markdown":
-            cell.source, _ = swap_instructions(cell.source)
+            cell.source, _ = swap_instructions(cell.source, lang=lang)
         _clean_metadata(cell.metadata, CELL_METADATA_DROPPED)
         if cell.cell_type == "code":
             cell.outputs = []
@@ -239,19 +290,26 @@ def make_nbgrader_source(nb):
     return nb
 
 
-def chapter_notebooks(root: Path = ROOT) -> list[Path]:
-    """All chapter notebooks ``notebooks/NN_*.ipynb``, sorted."""
-    return sorted(root.glob(CHAPTER_GLOB))
+def chapter_notebooks(root: Path = ROOT, japanese: bool = True) -> list[Path]:
+    """All chapter notebooks ``notebooks/NN_*.ipynb``, sorted, then the Japanese ``notebooks/ja/NN_*.ipynb``."""
+    return sorted(root.glob(CHAPTER_GLOB)) + (sorted(root.glob(CHAPTER_GLOB_JA)) if japanese else [])
+
+
+def output_path(out: Path, path: Path, nb=None) -> Path:
+    """Where the copy of ``path`` goes: ``out/NN_slug.ipynb``, or ``out/ja/NN_slug.ipynb`` for Japanese."""
+    return out / ("ja" if notebook_language(path, nb) == "ja" else "") / Path(path).name
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student", help="output folder")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: notebooks/NN_*.ipynb and notebooks/ja/NN_*.ipynb")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student",
+                        help="output folder (Japanese chapters go to its ja/ folder)")
     parser.add_argument("--nbgrader-source", type=Path, metavar="DIR",
                         help="instead of student copies, write nbgrader-tagged source notebooks to DIR")
     args = parser.parse_args(argv)
-    paths = args.notebooks or chapter_notebooks()
+    paths = args.notebooks or chapter_notebooks(japanese=not args.nbgrader_source)
     if not paths:
         print("make_student: no notebooks found", file=sys.stderr)
         return 1
@@ -263,11 +321,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.nbgrader_source:
                 result, replaced = make_nbgrader_source(nb), None
             else:
-                result, replaced = make_student_notebook(nb)
+                result, replaced = make_student_notebook(nb, notebook_language(path, nb))
         except SolutionMarkupError as err:
             print(f"make_student: {path}: {err}", file=sys.stderr)
             return 1
-        target = out / path.name
+        target = out / path.name if args.nbgrader_source else output_path(out, path, nb)
+        target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.validate(result)
         nbformat.write(result, target)
         if replaced is None:
