@@ -585,8 +585,9 @@ plt.show()
 # product $a\,b$ computes two products (one per input, $b\cdot g$ and $a\cdot g$) and two additions into
 # the `grad`s, where the forward pass computed one product. Counted in multiply-adds, a backward
 # pass costs about 1–2 forward passes, so forward + backward is about **2–3 times** one forward pass
-# (chapter 3, section 9 measures about 3 for matrix layers). The honest summary: reverse mode
-# costs **a small constant** times one evaluation, whatever $n$.
+# (chapter 3, section 9 counts about 3 for matrix layers: one matrix product forward, two
+# backward). The honest summary: reverse mode costs **a small constant** times one evaluation,
+# whatever $n$.
 #
 # Forward mode and central differences pay one (or two) full passes **per input**, so their cost
 # grows like $n^2$ — at $n = 200$ they are about 100 and 200 times more expensive than reverse mode,
