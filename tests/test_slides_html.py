@@ -1,5 +1,6 @@
 """Slides (``tools/make_slides.py``, ``make slides``) and the static site (``tools/make_html.py``,
-``make html``), built from every chapter notebook that exists."""
+``make html``), built from every chapter notebook that exists, in both editions (the Japanese
+chapters ``notebooks/ja/NN_slug.ipynb`` become ``ja/NN_slug.slides.html`` and ``ja/NN_slug.html``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
@@ -18,6 +20,21 @@ from tool_loader import IDS, NOTEBOOKS, ROOT, load_tool
 
 
 make_html = load_tool("make_html")
+JA_NOTEBOOKS = sorted((ROOT / "notebooks" / "ja").glob("[0-9][0-9]_*.ipynb"))
+JA_IDS = [f"ja/{p.stem}" for p in JA_NOTEBOOKS]
+ALL, ALL_IDS = NOTEBOOKS + JA_NOTEBOOKS, IDS + JA_IDS
+# A student placeholder as each edition's decks and pages show it.
+STUBS = {"en": ('raise NotImplementedError("Exercise', "# YOUR ANSWER HERE"),
+         "ja": ('raise NotImplementedError("演習', "# ここに答えを書く")}
+
+
+def lang_of(path: Path) -> str:
+    return "ja" if path.parent.name == "ja" else "en"
+
+
+def built(folder: Path, path: Path, suffix: str) -> Path:
+    """The deck or page of a chapter in a build folder: ``NN_slug<suffix>`` or ``ja/NN_slug<suffix>``."""
+    return folder / ("ja" if lang_of(path) == "ja" else "") / f"{path.stem}{suffix}"
 
 
 class Page(HTMLParser):
@@ -110,7 +127,7 @@ def slides_dir(tmp_path_factory):
     if not NOTEBOOKS:
         pytest.skip("no chapter notebooks yet")
     out = tmp_path_factory.mktemp("slides")
-    run_tool("make_slides", "--out", str(out), *map(str, NOTEBOOKS))
+    run_tool("make_slides", "--out", str(out), *map(str, ALL))
     return out
 
 
@@ -120,9 +137,9 @@ def expected_slides(path: Path) -> int:
     return 1 + sum(t == "slide" for t in types[1:])
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_slides_follow_the_slide_metadata(slides_dir, path):
-    text = (slides_dir / f"{path.stem}.slides.html").read_text(encoding="utf-8")
+    text = built(slides_dir, path, ".slides.html").read_text(encoding="utf-8")
     page = Page(text)
     title = chapter_title(path)
     assert page.slides == expected_slides(path) >= 5, "a deck of several slides, one per marked section"
@@ -130,9 +147,12 @@ def test_slides_follow_the_slide_metadata(slides_dir, path):
     assert "google.colab" not in text, "the Colab install cell is not a slide"
     shown = visible_text(text)
     assert not secret_lines(path) & {line.strip() for line in shown.splitlines()}, "a solution is on a slide"
-    assert 'raise NotImplementedError("Exercise' in shown or "# YOUR ANSWER HERE" in shown
+    assert any(stub in shown for stub in STUBS[lang_of(path)])
     assert text.count("data:image/png;base64,") >= 1, "figures are embedded"
     assert any(r.endswith("/dist/reveal.js") for r in page.resources)
+    if lang_of(path) == "ja":  # one copy of reveal.js and MathJax for both editions
+        assert "../reveal.js/dist/reveal.js" in page.resources
+        assert any(r.startswith("../mathjax/MathJax.js") for r in page.resources)
 
 
 def test_slides_with_a_local_reveal_copy_need_no_cdn(tmp_path):
@@ -174,9 +194,35 @@ def test_index_links_every_chapter(site):
         assert (site / f"{path.stem}.html").is_file() and (site / "notebooks" / path.name).is_file()
     assert index.count("You will learn ") == len(NOTEBOOKS)
     assert "You will learn &hellip;" not in index, "a chapter without 'What you will learn'"
+    for path in JA_NOTEBOOKS:  # the course map links each chapter in both languages
+        assert f"ja/{path.stem}.html" in links and chapter_title(path) in index
+    assert len({link for link in links if link.endswith(".html") and "index" not in link}) == len(ALL)
+    assert "ja/index.html" in links
 
 
-@pytest.mark.parametrize("name", ["index"] + IDS)
+def test_japanese_index_and_pages_are_japanese(site):
+    if not JA_NOTEBOOKS:
+        pytest.skip("no Japanese chapters")
+    index = (site / "ja" / "index.html").read_text(encoding="utf-8")
+    links = Page(index).links
+    assert '<html lang="ja">' in index and "目次" in index and "Noto Sans CJK JP" in index
+    for path in JA_NOTEBOOKS:
+        assert f"{path.stem}.html" in links and f"notebooks/{path.name}" in links and f"../{path.stem}.html" in links
+        assert chapter_title(path) in index
+    assert index.count("この章で学ぶこと: ") == len(JA_NOTEBOOKS) and "&hellip;" not in index
+    for number, path in enumerate(JA_NOTEBOOKS):
+        text = (site / "ja" / f"{path.stem}.html").read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="course-nav">(.*?)</nav>', text).group(1)
+        assert '<html lang="ja">' in text and ":root:lang(ja)" in text and '"Hiragino Sans"' in text
+        assert " 目次</a>" in nav and f'href="../{path.stem}.html"' in nav
+        assert ("前へ" in nav) == (number > 0) and ("次へ" in nav) == (number + 1 < len(JA_NOTEBOOKS))
+        assert "Course map" not in nav
+        english = (site / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert f'href="ja/{path.stem}.html"' in english and '<html lang="en">' in english
+        assert ":root:lang(ja)" not in english, "English pages keep JupyterLab's fonts"
+
+
+@pytest.mark.parametrize("name", ["index"] + IDS + (["ja/index"] if JA_NOTEBOOKS else []) + JA_IDS)
 def test_every_image_and_local_link_resolves(site, name):
     page_path = site / f"{name}.html"
     page = Page(page_path.read_text(encoding="utf-8"))
@@ -195,7 +241,7 @@ def test_every_image_and_local_link_resolves(site, name):
             assert {parts.fragment, unquote(parts.fragment)} & ids, f"{name}.html links to missing anchor {href}"
     external = {r for r in page.resources if urlsplit(r).scheme in ("http", "https")}
     assert not external, f"nothing may come from the network: {external}"
-    if name != "index":
+    if not name.endswith("index"):
         assert "index.html" in page.links, "chapter pages link back to the course map"
         assert any(src.startswith("data:image/png") for src in page.images), "no figure on the page"
 
@@ -274,15 +320,19 @@ def instructor_builds(tmp_path_factory):
     if not NOTEBOOKS:
         pytest.skip("no chapter notebooks yet")
     out = tmp_path_factory.mktemp("instructor")
-    run_tool("make_slides", "--with-solutions", "--out", str(out / "slides"), *map(str, NOTEBOOKS))
-    run_tool("make_html", "--with-solutions", "--out", str(out / "html"), *map(str, NOTEBOOKS))
+    chapters = NOTEBOOKS + JA_NOTEBOOKS[:2]  # two Japanese chapters show that ja/ is searched too
+    run_tool("make_slides", "--with-solutions", "--out", str(out / "slides"), *map(str, chapters))
+    run_tool("make_html", "--with-solutions", "--out", str(out / "html"), *map(str, chapters))
     return out
 
 
 def leaks(folder: Path) -> dict[str, list[str]]:
-    """Solution lines found in the artefacts of a build folder (a chapter's pages and notebooks are
-    searched for that chapter's solutions; pages of no chapter, like the index, for all of them)."""
-    secrets = {path.stem: solution_lines(path) for path in NOTEBOOKS}
+    """Solution lines found in the artefacts of a build folder (a chapter's pages and notebooks, in
+    either language, are searched for that chapter's solutions in both editions; pages of no
+    chapter, like the indexes, for all of them)."""
+    secrets = {}
+    for path in ALL:
+        secrets[path.stem] = secrets.get(path.stem, set()) | solution_lines(path)
     found = {}
     for name, text in artefact_texts(folder):
         flat = " ".join(text.split())
@@ -294,14 +344,19 @@ def leaks(folder: Path) -> dict[str, list[str]]:
 
 
 def test_student_site_and_decks_hold_no_solution(site, slides_dir):
-    assert sum(map(len, (solution_lines(p) for p in NOTEBOOKS))) >= 3 * len(NOTEBOOKS), "too few secrets to test"
+    for paths in (NOTEBOOKS, JA_NOTEBOOKS):
+        assert sum(map(len, (solution_lines(p) for p in paths))) >= 3 * len(paths), "too few secrets to test"
+    searched = {str(name) for folder in (site, slides_dir) for name, _ in artefact_texts(folder)}
+    assert {f"ja/{p.stem}.slides.html" for p in JA_NOTEBOOKS} <= searched
+    assert {f"ja/{p.stem}.html" for p in JA_NOTEBOOKS} | {f"ja/notebooks/{p.name}" for p in JA_NOTEBOOKS} <= searched
     for folder in (site, slides_dir):
         assert not leaks(folder), f"solution lines in student artefacts: {leaks(folder)}"
-    downloads = sorted((site / "notebooks").glob("*.ipynb"))
-    assert [p.name for p in downloads] == [p.name for p in NOTEBOOKS]
-    for path in downloads:
-        nb = nbformat.read(path, as_version=4)
-        assert all(c.get("outputs", []) == [] for c in nb.cells), "downloads are the student copies"
+    for folder, paths in ((site, NOTEBOOKS), (site / "ja", JA_NOTEBOOKS)):
+        downloads = sorted((folder / "notebooks").glob("*.ipynb"))
+        assert [p.name for p in downloads] == [p.name for p in paths]
+        for path in downloads:
+            nb = nbformat.read(path, as_version=4)
+            assert all(c.get("outputs", []) == [] for c in nb.cells), "downloads are the student copies"
 
 
 def test_instructor_builds_keep_the_solutions(instructor_builds):
@@ -309,7 +364,10 @@ def test_instructor_builds_keep_the_solutions(instructor_builds):
     for folder in ("slides", "html"):
         found = leaks(instructor_builds / folder)
         for path in NOTEBOOKS:
-            assert any(path.stem in name for name in found), f"{folder}: no solution of {path.name} found"
+            assert any(path.stem in name and not name.startswith("ja/") for name in found), \
+                f"{folder}: no solution of {path.name} found"
+        for path in JA_NOTEBOOKS[:2]:
+            assert any(name.startswith(f"ja/{path.stem}") for name in found), f"{folder}: no solution of ja/{path.name}"
 
 
 def test_makefile_publishes_student_versions_by_default():
@@ -324,19 +382,25 @@ def test_makefile_publishes_student_versions_by_default():
 
 def test_site_and_decks_load_nothing_from_the_network(site, slides_dir):
     for folder in (site, slides_dir):
-        for path in sorted(folder.glob("*.html")):
+        pages = [*folder.glob("*.html"), *folder.glob("ja/*.html")]
+        assert len(pages) >= len(ALL)
+        for path in sorted(pages):
             page = Page(path.read_text(encoding="utf-8"))
             external = [r for r in page.resources if urlsplit(r).scheme or r.startswith("//")]
             assert not external, f"{path.name} loads {external}"
             for resource in page.resources:
-                assert (folder / unquote(urlsplit(resource).path)).is_file(), f"{path.name}: missing {resource}"
+                assert (path.parent / unquote(urlsplit(resource).path)).resolve().is_file(), f"{path.name}: missing {resource}"
             css_imports = re.findall(r"@import\s+url\(['\"]?(https?:[^)'\"]+)", path.read_text(encoding="utf-8"))
             assert not css_imports, f"{path.name} imports {css_imports}"
     assert (slides_dir / "mathjax" / "config" / "TeX-AMS-MML_HTMLorMML-full.js").is_file()
     assert (slides_dir / "reveal.js" / "plugin" / "notes" / "notes.js").is_file()
+    for folder in (site, slides_dir):  # the Japanese edition uses the same copies
+        assert not (folder / "ja" / "mathjax").exists() and not (folder / "ja" / "reveal.js").exists()
     mathjax = {r for p in site.glob("*.html") for r in Page(p.read_text(encoding="utf-8")).resources if "MathJax" in r}
     assert mathjax == {"mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"}, \
         "the only MathJax config jupyter-server-mathjax ships"
+    mathjax = {r for p in site.glob("ja/*.html") for r in Page(p.read_text(encoding="utf-8")).resources if "MathJax" in r}
+    assert mathjax <= {"../mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"}
 
 
 # ---------------------------------------------------------------- slide layout and code width
@@ -407,11 +471,15 @@ def test_no_code_line_is_wider_than_a_slide(path):
     assert not long, f"{path.name}: code lines longer than {layout.CODE_CHARS} characters (cell, length, start): {long}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_deck_follows_the_layout(slides_dir, path):
-    text = (slides_dir / f"{path.stem}.slides.html").read_text(encoding="utf-8")
+    text = built(slides_dir, path, ".slides.html").read_text(encoding="utf-8")
     assert "width: 1280, height: 720" in text and "white-space: pre-wrap" in text
     assert "Reveal.initialize" in text and 'slideNumber: "c/t"' in text
+    japanese = lang_of(path) == "ja"
+    assert ('<html lang="ja">' in text) == japanese and (":root:lang(ja)" in text) == japanese
+    assert ("--r-main-font: \"Hiragino Sans\"" in text) == japanese, "Japanese decks name Japanese fonts"
+    assert ("スライドを 1 ページにまとめて表示" in text) == japanese
 
 
 # ---------------------------------------------------------------- speaker notes
@@ -465,26 +533,52 @@ def test_notes_go_to_the_speaker_view_not_the_slides(tmp_path):
     assert nbformat.read(tmp_path / "09_toy.ipynb", as_version=4) == nb, "the notebook itself is untouched"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_japanese_slides_take_the_notes_of_their_english_cells(tmp_path):
+    """Speaker notes are keyed by English headings; a translated deck maps them by cell index."""
+    (tmp_path / "teaching").mkdir()
+    (tmp_path / "teaching" / "09_toy.md").write_text(NOTES_FIXTURE, encoding="utf-8")
+    slide = {"slideshow": {"slide_type": "slide"}}
+    english = new_notebook(cells=[new_markdown_cell("# Chapter 9 — Toy", metadata=slide),
+                                  new_markdown_cell("text"), new_markdown_cell("## Part two", metadata=slide)])
+    japanese = new_notebook(cells=[new_markdown_cell("# 第9章 — おもちゃ", metadata=slide),
+                                   new_markdown_cell("本文。" * 400), new_markdown_cell("## 第二部", metadata=slide)])
+    (tmp_path / "ja").mkdir()
+    nbformat.write(english, tmp_path / "09_toy.ipynb")
+    nbformat.write(japanese, tmp_path / "ja" / "09_toy.ipynb")
+    assert teaching_notes.slide_notes_headings(japanese, english) == ["Chapter 9 — Toy", "Part two"]
+    make_slides = load_tool("make_slides")
+    [deck] = make_slides.build([tmp_path / "ja" / "09_toy.ipynb"], tmp_path / "out", teaching_root=tmp_path)
+    assert deck == tmp_path / "out" / "ja" / "09_toy.slides.html"
+    text = deck.read_text(encoding="utf-8")
+    asides = re.findall(r'<aside class="notes">(.*?)</aside>', text, re.S)
+    assert len(asides) == 2 and "hello." in asides[0] and "more." in asides[1]
+    assert "speaker_notes_key" not in text
+    with pytest.raises(ValueError, match="one for one"):
+        teaching_notes.notes_headings(japanese, new_notebook(cells=english.cells[:2]))
+
+
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_every_slide_has_speaker_notes(path):
     notes_file = teaching_notes.teaching_file(path)
     if path.stem in NOTES_PENDING and not notes_file.is_file():
         pytest.xfail(f"{notes_file.name} has not landed yet")
     assert notes_file.is_file(), f"no {notes_file.relative_to(ROOT)}"
     notes = teaching_notes.notes_for(path)
-    headings = teaching_notes.slide_headings(nbformat.read(path, as_version=4))
-    assert None not in headings, "every slide cell starts with a heading"
+    english = teaching_notes.english_notebook(path)
+    english = nbformat.read(english, as_version=4) if english else None
+    headings = teaching_notes.slide_notes_headings(nbformat.read(path, as_version=4), english)
+    assert None not in headings, "every slide cell starts with a heading (a Japanese one: its English cell)"
     missing = [h for h in headings if h not in notes]
     assert not missing, f"slides without a '### <heading>' entry under '## Speaker notes': {missing}"
     incomplete = {h: teaching_notes.missing_parts(notes[h]) for h in headings if teaching_notes.missing_parts(notes[h])}
     assert not incomplete, f"entries without Say / Ask / Watch for: {incomplete}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL, ids=ALL_IDS)
 def test_decks_carry_the_notes(slides_dir, path):
     if not teaching_notes.teaching_file(path).is_file():
         pytest.skip("no teaching notes yet")
-    text = (slides_dir / f"{path.stem}.slides.html").read_text(encoding="utf-8")
+    text = built(slides_dir, path, ".slides.html").read_text(encoding="utf-8")
     slides = len(teaching_notes.slide_headings(nbformat.read(path, as_version=4)))
     assert text.count('<aside class="notes">') == slides
     assert "**Say:**" not in text and "<strong>Say:</strong>" in text

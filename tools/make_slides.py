@@ -5,7 +5,8 @@ Usage (what ``make slides`` and ``make slides-instructor`` run)::
     .venv/bin/python tools/make_slides.py --out build/slides notebooks/01_loss_functions.ipynb ...
     .venv/bin/python tools/make_slides.py --with-solutions --out build/slides-instructor ...
 
-With no notebook arguments every ``notebooks/[0-9][0-9]_*.ipynb`` is converted. This is nbconvert's
+With no notebook arguments every chapter of both editions is converted (``notebooks/NN_*.ipynb`` and
+the Japanese ``notebooks/ja/NN_*.ipynb``, whose decks go to ``<out>/ja/``). This is nbconvert's
 ``SlidesExporter`` on the stored, executed notebooks (nothing is re-run), with these choices:
 
 * Student decks by default: every exercise solution is replaced by the student copy's placeholder
@@ -17,6 +18,11 @@ With no notebook arguments every ``notebooks/[0-9][0-9]_*.ipynb`` is converted. 
   sub-slides (down arrow / space), and the Colab install and set-up cells are skipped.
 * Speaker notes from ``teaching/NN_slug.md`` (``teaching_notes.py``) are attached to each section's
   first sub-slide: ``s`` opens reveal's speaker view with them (and a timer and the next slide).
+  The Japanese decks get the English notes of their English counterparts, slide by slide: cell ``i``
+  of a Japanese chapter translates English cell ``i`` (``teaching_notes.notes_headings``).
+* Japanese decks: ``lang="ja"``, a stack of Japanese fonts the presenter's system has
+  (``offline_assets.language_css``), the student placeholders and instructions in Japanese; they
+  share the reveal.js and MathJax copies (``../reveal.js/``, ``../mathjax/``).
 * Offline: reveal.js 5 (from the installed ``sphinx-revealjs``) and MathJax 2.7 (from
   ``jupyter-server-mathjax``) are copied into ``<out>/reveal.js/`` and ``<out>/mathjax/`` and
   referenced relatively; everything else (code, outputs, figures as PNG data URIs) is inside each
@@ -30,10 +36,12 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
+import math
 import re
 import shutil
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -70,11 +78,12 @@ TEMPLATE = r"""
   .reveal .jp-RenderedMarkdown pre { font-size: var(--jp-code-font-size); width: 100%; box-shadow: none; }
   /* code at 17 px: 121 characters fit the slide width (measured; tests/test_slides_html.py) */
   :root { --jp-code-font-size: {{ resources.code_font_px }}px; }
+{{ resources.language_css }}
 </style>
 {%- endblock html_head_css -%}
 {% block body_header %}
 {{ super() }}
-<div id="no-reveal-banner">reveal.js could not be loaded: the slides are shown as one page.</div>
+<div id="no-reveal-banner">{{ resources.no_reveal_banner }}</div>
 {% endblock body_header %}
 {% block footer_js %}
 <script src="{{ resources.reveal.url_prefix }}/dist/reveal.js"></script>
@@ -121,14 +130,37 @@ layout_tool = _load_tool("slide_layout")
 notes_tool = _load_tool("teaching_notes")
 
 
+def _display_wrapped(line: str, chars: int) -> int:
+    """Lines a text line wraps into, a full-width character (Japanese) counting as two Latin ones.
+
+    slide_layout measures lines in characters, which fits English; a Japanese character is about
+    twice as wide (20 px at the decks' 20 px text, Latin ~11 px), so Japanese sections came out too
+    tall (11 of 364 sub-slides, title slides included, measured in Chromium). The same count for
+    English text, where no character is full-width.
+    """
+    width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+    return max(1, math.ceil(width / chars))
+
+
+layout_tool._wrapped = _display_wrapped  # the decks' copy of the layout; live slides keep make notebooks' marks
+
+NO_REVEAL_BANNER = {"en": "reveal.js could not be loaded: the slides are shown as one page.",
+                    "ja": "reveal.js を読み込めませんでした。スライドを 1 ページにまとめて表示しています。"}
+
+
 def add_speaker_notes(nb, notes: dict[str, str]) -> list[str]:
-    """Put each section's notes right after its ``"slide"`` cell; return the headings without notes."""
+    """Put each section's notes right after its ``"slide"`` cell; return the headings without notes.
+
+    A cell's notes are those filed under its metadata ``speaker_notes_key`` (set by :func:`prepare`
+    for a translation: the English cell's heading), else under its own heading.
+    """
     cells, missing = [], []
     for cell in nb.cells:
         cells.append(cell)
+        key = cell.metadata.pop("speaker_notes_key", None)
         if cell.metadata.get("slideshow", {}).get("slide_type") != "slide":
             continue
-        heading = notes_tool.slide_heading(cell)
+        heading = key or notes_tool.slide_heading(cell)
         if heading in notes:
             cells.append(nbformat.v4.new_markdown_cell(notes[heading],
                                                        metadata={"slideshow": {"slide_type": "notes"}}))
@@ -138,26 +170,36 @@ def add_speaker_notes(nb, notes: dict[str, str]) -> list[str]:
     return missing
 
 
-def prepare(nb, with_solutions: bool = False, notes: dict[str, str] | None = None):
-    """A copy of ``nb`` arranged for slides (see the module docstring)."""
+def prepare(nb, with_solutions: bool = False, notes: dict[str, str] | None = None, lang: str = "en",
+            english=None):
+    """A copy of ``nb`` arranged for slides (see the module docstring).
+
+    ``english``: the English notebook that ``nb`` translates cell for cell; its headings key the notes.
+    """
     nb = copy.deepcopy(nb)
+    if english is not None:  # before the layout splits cells: cell i still translates English cell i
+        for cell, key in zip(nb.cells, notes_tool.notes_headings(nb, english)):
+            if key and cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
+                cell.metadata["speaker_notes_key"] = key
     layout_tool.split_tall_markdown(nb)
     layout_tool.split_tall_code(nb)
     layout_tool.layout(nb)
     site = _load_tool("make_html")
-    site.describe_widgets(nb)
+    site.describe_widgets(nb, lang)
     if not with_solutions:
         student = _load_tool("make_student")
         for cell, exercise_id in zip(nb.cells, student.exercise_ids(nb)):
-            source, n = student.strip_solutions(cell.source, cell.cell_type, exercise_id)
+            source, n = student.strip_solutions(cell.source, cell.cell_type, exercise_id, lang)
             if n:
                 cell.source = source
                 if cell.cell_type == "code":
                     cell.outputs = []
             if cell.cell_type == "markdown":
-                cell.source, _ = student.swap_instructions(cell.source)
+                cell.source, _ = student.swap_instructions(cell.source, lang=lang)
     if notes is not None:
         nb.metadata["slides_without_notes"] = add_speaker_notes(nb, notes)
+    for cell in nb.cells:
+        cell.metadata.pop("speaker_notes_key", None)
     title = site.chapter_title(nb, fallback="")
     if title:
         nb.metadata["title"] = title
@@ -172,8 +214,9 @@ def _local_reveal(prefix: str, out: Path) -> str:
     return _load_tool("offline_assets").copy_reveal(out, source=src)
 
 
-def make_exporter(reveal_prefix: str, mathjax_url: str) -> SlidesExporter:
+def make_exporter(reveal_prefix: str, mathjax_url: str, lang: str = "en") -> SlidesExporter:
     exporter = SlidesExporter(raw_template=TEMPLATE)
+    exporter.language_code = lang
     exporter.reveal_url_prefix = reveal_prefix
     exporter.reveal_theme = "white"
     exporter.reveal_width = str(layout_tool.SLIDE_WIDTH)
@@ -186,8 +229,9 @@ def make_exporter(reveal_prefix: str, mathjax_url: str) -> SlidesExporter:
 
 def build(paths, out: Path, reveal_prefix: str | None = None, mathjax_url: str | None = None,
           with_solutions: bool = False, teaching_root: Path = ROOT) -> list[Path]:
-    """Convert each notebook; return the written ``.slides.html`` paths."""
+    """Convert each notebook (a Japanese one into ``out/ja/``); return the written ``.slides.html`` paths."""
     assets = _load_tool("offline_assets")
+    student = _load_tool("make_student")
     out.mkdir(parents=True, exist_ok=True)
     if reveal_prefix is None:
         reveal_prefix = assets.copy_reveal(out)
@@ -195,17 +239,25 @@ def build(paths, out: Path, reveal_prefix: str | None = None, mathjax_url: str |
         reveal_prefix = _local_reveal(reveal_prefix, out)
     if mathjax_url is None:
         mathjax_url = assets.copy_mathjax(out)
-    exporter = make_exporter(reveal_prefix, mathjax_url)
+    exporters = {"en": make_exporter(reveal_prefix, mathjax_url, "en"),  # ja/: one folder down, same copies
+                 "ja": make_exporter(assets.relative_to_subfolder(reveal_prefix),
+                                     assets.relative_to_subfolder(mathjax_url), "ja")}
     written = []
     for path in paths:
         start = time.perf_counter()
+        source = nbformat.read(path, as_version=4)
+        lang = student.notebook_language(path, source)
+        english_path = notes_tool.english_notebook(path)
+        english = nbformat.read(english_path, as_version=4) if english_path and english_path.is_file() else None
         notes = notes_tool.notes_for(path, teaching_root)
-        nb = prepare(nbformat.read(path, as_version=4), with_solutions, notes)
+        nb = prepare(source, with_solutions, notes, lang, english)
         resources = {"metadata": {"name": path.stem}, "max_figure_height": layout_tool.MAX_FIGURE_HEIGHT,
                      "mathjax_font_config": assets.MATHJAX_FONT_CONFIG,
-                     "code_font_px": layout_tool.CODE_PX}
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
-        target = out / f"{path.stem}.slides.html"
+                     "code_font_px": layout_tool.CODE_PX, "language_css": assets.language_css(lang),
+                     "no_reveal_banner": NO_REVEAL_BANNER[lang]}
+        body, _ = exporters[lang].from_notebook_node(nb, resources=resources)
+        target = out / ("ja" if lang == "ja" else "") / f"{path.stem}.slides.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(body, encoding="utf-8")
         kinds = [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in nb.cells]
         shown = [k for k in kinds if k not in ("skip", "notes")]
@@ -221,7 +273,8 @@ def build(paths, out: Path, reveal_prefix: str | None = None, mathjax_url: str |
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: notebooks/NN_*.ipynb and notebooks/ja/NN_*.ipynb")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: build/slides, or build/slides-instructor with solutions)")
     parser.add_argument("--reveal-prefix", default=None,
@@ -232,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-solutions", action="store_true",
                         help="keep exercise solutions (instructor decks: never hand these to students)")
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(ROOT.glob(CHAPTER_GLOB))
+    paths = args.notebooks or _load_tool("make_student").chapter_notebooks(ROOT)
     if not paths:
         print("make_slides: no notebooks found", file=sys.stderr)
         return 1

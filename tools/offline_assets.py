@@ -13,10 +13,16 @@ and runs the slide engine.
 * reveal.js 5 from ``sphinx-revealjs`` (a maintained Sphinx theme that vendors the upstream release
   files ``dist/`` and ``plugin/`` unchanged, MIT). Only what the decks use is copied: the engine,
   its CSS, the white theme with its font (WOFF), and the speaker-notes plugin (0.6 MB).
+
+Both editions share one copy: the Japanese pages and decks live in ``<out>/ja/`` and load
+``../mathjax/`` and ``../reveal.js/`` (:func:`relative_to_subfolder`). Fonts are not copied: the
+Japanese pages name a stack of Japanese fonts that macOS, Windows, Linux and Android have
+(:data:`JAPANESE_FONTS`, :func:`language_css`), ending in ``sans-serif``.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from importlib.util import find_spec
 from pathlib import Path
@@ -35,6 +41,33 @@ if (window.MathJax && MathJax.Hub) {
                                    imageFont: null, linebreaks: {automatic: true}}});
 }
 </script>"""
+
+
+# Japanese text needs a Japanese font on the reader's machine: macOS (Hiragino), Windows (Yu Gothic,
+# Meiryo), Linux (Noto Sans CJK JP: Debian/Ubuntu fonts-noto-cjk; IPAex: fonts-ipaexfont), Android.
+JAPANESE_FONTS = ('"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", YuGothic, Meiryo, '
+                  '"Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic", sans-serif')
+JAPANESE_MONO_FONTS = ('Menlo, Consolas, "DejaVu Sans Mono", "Noto Sans Mono CJK JP", "Hiragino Sans", '
+                       '"Yu Gothic", Meiryo, "Noto Sans CJK JP", "IPAexGothic", monospace')
+
+
+def language_css(lang: str) -> str:
+    """CSS rules for a page in ``lang``: for Japanese, the font stacks of JupyterLab's and reveal.js's
+    variables (``:root:lang(ja)`` outranks their ``:root`` rules wherever it stands)."""
+    if lang != "ja":
+        return ""
+    return (f":root:lang(ja) {{ --jp-content-font-family: {JAPANESE_FONTS}; --jp-ui-font-family: {JAPANESE_FONTS};\n"
+            f"  --jp-code-font-family: {JAPANESE_MONO_FONTS}; --r-main-font: {JAPANESE_FONTS};\n"
+            f"  --r-heading-font: {JAPANESE_FONTS}; }}\n"
+            f"html:lang(ja) body {{ font-family: {JAPANESE_FONTS}; }}")
+
+
+def relative_to_subfolder(url: str, depth: int = 1) -> str:
+    """A URL relative to the output folder as seen from a page ``depth`` folders below it (``ja/``).
+    Absolute URLs (``https://…``, ``/…``) are returned unchanged."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith("/"):
+        return url
+    return "../" * depth + url
 
 
 class MissingAsset(RuntimeError):

@@ -12,6 +12,11 @@ Each chapter's teaching file ends its plan, answers and common mistakes with a s
 ``make_slides.py`` turns each entry into reveal.js notes (``<aside class="notes">``) on the first
 sub-slide of that section: the speaker view (``s``) shows them, the learners' notebooks never
 contain them.
+
+The Japanese decks get the same (English) notes. A Japanese chapter ``notebooks/ja/NN_slug.ipynb``
+translates the English one cell for cell (``tools/translation.py``), so its slide cell ``i`` takes the
+notes filed under the heading of English cell ``i`` (:func:`notes_headings`): the teaching notes are
+written once, in English, keyed by the English headings.
 """
 
 from __future__ import annotations
@@ -60,6 +65,29 @@ def slide_heading(cell) -> str | None:
 def slide_headings(nb) -> list[str | None]:
     """Headings of the cells marked ``"slide"``, in order (None for a slide cell without heading)."""
     return [slide_heading(c) for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "slide"]
+
+
+def english_notebook(notebook: Path) -> Path | None:
+    """``notebooks/ja/03_backpropagation.ipynb`` → ``notebooks/03_backpropagation.ipynb`` (None for an English one)."""
+    notebook = Path(notebook)
+    return notebook.parent.parent / notebook.name if notebook.parent.name == "ja" else None
+
+
+def notes_headings(nb, english=None) -> list[str | None]:
+    """For each cell, the heading its speaker notes are filed under: its own first heading, or, for a
+    translation, the heading of the English cell at the same index (cell i translates English cell i)."""
+    if english is None:
+        return [slide_heading(cell) for cell in nb.cells]
+    if len(english.cells) != len(nb.cells):
+        raise ValueError(f"the translation has {len(nb.cells)} cells, the English notebook {len(english.cells)}: "
+                         f"they must match one for one (tools/translation.py status)")
+    return [slide_heading(cell) for cell in english.cells]
+
+
+def slide_notes_headings(nb, english=None) -> list[str | None]:
+    """:func:`notes_headings` of the cells marked ``"slide"``, in order."""
+    return [heading for cell, heading in zip(nb.cells, notes_headings(nb, english))
+            if cell.metadata.get("slideshow", {}).get("slide_type") == "slide"]
 
 
 def notes_for(notebook: Path, root: Path = ROOT) -> dict[str, str]:
