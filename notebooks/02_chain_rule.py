@@ -853,7 +853,7 @@ print(f"MLP([784, 1000, 1000, 1000, 10]), batch 512: "
 # | reverse mode | リバースモード | automatic differentiation from the output back to the inputs, one output per pass |
 # | backpropagation | 誤差逆伝播法（逆伝播） | reverse-mode automatic differentiation of a network's loss |
 # | forward cache | 順伝播のキャッシュ | (course term) the values a layer keeps in the forward pass for its backward pass |
-# | activation function / activation | 活性化関数 / 活性（中間出力） | the nonlinearity between layers / a layer's output |
+# | activation function / activation | 活性化関数 / アクティベーション（活性） | the nonlinearity between layers / a layer's output |
 # | batch size | バッチサイズ | number of examples processed together; activation memory grows with it |
 # | memory (consumption) | メモリ（使用量） | bytes stored; reverse mode keeps every layer's cache |
 # | gradient checkpointing | 勾配チェックポインティング（再計算） | keep only segment inputs and recompute the rest during backward |

@@ -25,7 +25,7 @@
 # - 線形回帰では、勾配降下法が最小二乗法の閉形式解にたどり着くこと。
 # - 学習ループ（順伝播、損失、逆伝播、更新）を手で書く方法。そして、分類器の決定境界が形になっていく様子。
 #
-# **前提知識**：第1〜3章（損失関数、連鎖律、誤差逆伝播法）と、少しの線形代数です。使うのは内積、**ヘッセ行列**（2階微分を並べた行列）、対称行列の**固有値と固有ベクトル**です。必要なことは2節で復習します。
+# **前提知識**：第1〜3章（損失関数、連鎖律、誤差逆伝播法）と、少しの線形代数です。使うのは内積、**ヘッセ行列**（2階微分を並べた行列）、対称行列の**固有値と固有ベクトル**です。必要なことは第2節で復習します。
 #
 # **第3章のおさらい** 誤差逆伝播法を使うと、1回の逆伝播で、ネットワークのすべての重みとバイアスについての損失の勾配が求まります。各レイヤは、上から来た誤差信号 $\delta$ を、自分のパラメータの勾配（$dW = X^\top\delta$、$db = \sum\delta$）と、下のレイヤへ渡す誤差信号（$\delta W^\top$）に変えます。これらはすべて数値微分と照らし合わせて確かめました。まだしていないのは、その勾配を*使う*ことです。この章でそれを行います。勾配は損失が増える向きを教えてくれます。だから、その逆向きに一歩進みます。これを何度も繰り返します。
 
@@ -104,7 +104,7 @@ print(f"∇f ·（等高線の接線の向き） = {abs(g_point @ tangent):.3f}"
 # \theta_{t+1} = \theta_t - \eta\, \nabla L(\theta_t),
 # $$
 #
-# ここで**学習率** $\eta > 0$（ギリシャ文字の「イータ」、コードでは `lr`）は1歩の大きさを決めます。添字 $t$ はステップを数えます（第1章と第3章の one-hot 表現の教師データ $t$ とは別物です）。$\theta$ は*すべての*パラメータをまとめて表します。ネットワークなら第3章のすべての $W$ と $b$ で、それぞれを誤差逆伝播法で求めた自分の勾配 $dW$、$db$ で更新します。
+# ここで**学習率** $\eta > 0$（ギリシャ文字の「イータ」、コードでは `lr`）は1歩の大きさを決めます。添字 $t$ はステップを数えます（第1章と第3章の one-hot表現の教師データ $t$ とは別物です）。$\theta$ は*すべての*パラメータをまとめて表します。ネットワークなら第3章のすべての $W$ と $b$ で、それぞれを誤差逆伝播法で求めた自分の勾配 $dW$、$db$ で更新します。
 #
 # なぜこれで損失が下がるのでしょうか。小さな一歩 $\Delta\theta$ について、1次のテイラー展開から $L(\theta + \Delta\theta) \approx L(\theta) + \nabla L(\theta)^\top \Delta\theta$ です。$\Delta\theta = -\eta\nabla L$ とおくと
 #
@@ -167,7 +167,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"} translates="b90ce7b18f61"
 # ## 2. 2次元：損失曲面と条件数
 #
-# パラメータが2つあると、損失は平面の上の曲面になります。これを登山用の地図のように、損失が等しい点を結んだ**等高線**で描きます。勾配はいつも等高線に垂直です（1節）。だから、勾配降下法の一歩は等高線を直角に横切ります。
+# パラメータが2つあると、損失は平面の上の曲面になります。これを登山用の地図のように、損失が等しい点を結んだ**等高線**で描きます。勾配はいつも等高線に垂直です（第1節）。だから、勾配降下法の一歩は等高線を直角に横切ります。
 #
 # いちばん簡単な曲面は、2次関数のお椀です。
 #
@@ -223,7 +223,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] translates="17cd1675ba23"
-# 測った縮小の倍率は、ちょうど $(\kappa-1)/(\kappa+1)$ です。丸いお椀では $1/3$（損失は1ステップごとに9分の1）ですが、細長いお椀では $0.905$ です。右の図では、損失の曲線が対数目盛で直線になっています。これを**線形収束**といいます。直線の傾きは $\kappa$ だけで決まります。実際のネットワークの損失曲面では、条件数が数千以上になることもあります。素の勾配降下法が遅くなりうるのはこのためで、5節と6節の工夫はそのためにあります。
+# 測った縮小の倍率は、ちょうど $(\kappa-1)/(\kappa+1)$ です。丸いお椀では $1/3$（損失は1ステップごとに9分の1）ですが、細長いお椀では $0.905$ です。右の図では、損失の曲線が対数目盛で直線になっています。これを**線形収束**といいます。直線の傾きは $\kappa$ だけで決まります。実際のネットワークの損失曲面では、条件数が数千以上になることもあります。素の勾配降下法が遅くなりうるのはこのためで、第5節と第6節の工夫はそのためにあります。
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="34caff2f190b"
 # ## 3. 曲がった谷：Rosenbrock 関数
@@ -260,7 +260,7 @@ print(f"谷底 y = x² に対して、1つ前のステップとは反対の側�
       f"{(np.flatnonzero(side[1:] != side[:-1]) + 1).tolist()}")
 
 # %% [markdown] translates="68b663fa9e2e"
-# 最初の数歩は、谷へ急に落ち込み、谷を横切ってジグザグに進みます。最初の7歩はどれも、その1つ前の歩とは谷底 $y = x^2$ をはさんで反対側で終わります。2節の細長いお椀と同じです。そのあと経路は片側に落ち着きます（もう一度だけ、509歩目で谷底を横切ります。$x \approx 0$ を通り過ぎて、谷底が上向きに曲がるところです）。ほとんど平らで曲がった谷底に沿って進むには、何千歩もかかります。谷を横切る方向には曲面がとても急で、谷に沿った方向にはとても平らです。つまり、*局所的な*条件数がとても大きいのです。$\eta$ を大きくしても助けになりません。谷を横切る方向に行き過ぎて、壁から壁へ跳ね返ってしまいます（$\eta = 0.003$ で試してみましょう。5000歩のあとでも $f$ はまだ 0.3 ほどで、数百倍も悪くなります）。
+# 最初の数歩は、谷へ急に落ち込み、谷を横切ってジグザグに進みます。最初の7歩はどれも、その1つ前の歩とは谷底 $y = x^2$ をはさんで反対側で終わります。第2節の細長いお椀と同じです。そのあと経路は片側に落ち着きます（もう一度だけ、509歩目で谷底を横切ります。$x \approx 0$ を通り過ぎて、谷底が上向きに曲がるところです）。ほとんど平らで曲がった谷底に沿って進むには、何千歩もかかります。谷を横切る方向には曲面がとても急で、谷に沿った方向にはとても平らです。つまり、*局所的な*条件数がとても大きいのです。$\eta$ を大きくしても助けになりません。谷を横切る方向に行き過ぎて、壁から壁へ跳ね返ってしまいます（$\eta = 0.003$ で試してみましょう。5000歩のあとでも $f$ はまだ 0.3 ほどで、数百倍も悪くなります）。
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="1ad07a079d5b"
 # ## 4. バッチ、確率的、ミニバッチ勾配降下法
@@ -369,9 +369,9 @@ def train_linear(batch_size, lr, epochs, rng):
 
 
 epochs, lr = 10, 0.02
-runs = {"バッチ (B = 256)": train_linear(256, lr, epochs, rng),
+runs = {"フルバッチ (B = 256)": train_linear(256, lr, epochs, rng),
         "ミニバッチ (B = 16)": train_linear(16, lr, epochs, rng),
-        "確率的 (B = 1)": train_linear(1, lr, epochs, rng)}
+        "確率的、1個 (B = 1)": train_linear(1, lr, epochs, rng)}
 best_loss = loss_and_grad(w_best, X_reg, y_reg)[0]
 for name, (path, loss_history) in runs.items():
     updates_per_epoch = (len(loss_history) - 1) // epochs
@@ -390,8 +390,8 @@ fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), gridspec_kw={"width_ratios": [
 plotting.plot_contours(lambda W: surface(W) + np.mean(y_reg**2), (-0.1, 1.0), (-0.1, 1.0),
                        ax=axes[0], levels=np.geomspace(0.115, 1.5, 12), minimum=w_best,
                        title="重みの空間での経路")
-colors = {"バッチ (B = 256)": "tab:blue", "ミニバッチ (B = 16)": "tab:green",
-          "確率的 (B = 1)": "tab:red"}
+colors = {"フルバッチ (B = 256)": "tab:blue", "ミニバッチ (B = 16)": "tab:green",
+          "確率的、1個 (B = 1)": "tab:red"}
 for name, (path, _) in reversed(list(runs.items())):
     plotting.plot_trajectory(path, ax=axes[0], color=colors[name], marker="",
                              lw=0.8 if "B = 1)" in name else 2)
@@ -422,7 +422,7 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"} translates="3acdfbcda9d2"
 # ## 5. Momentum（モーメンタム）
 #
-# 2節の細長い谷に戻りましょう。急な方向では壁から壁へ跳ね返り、緩やかな方向ではのろのろとしか進みませんでした。**Momentum**（「重いボール」の方法）では、パラメータが過去の勾配を**モーメンタムのバッファ** $b$ に覚えておきます。
+# 第2節の細長い谷に戻りましょう。急な方向では壁から壁へ跳ね返り、緩やかな方向ではのろのろとしか進みませんでした。**Momentum**（「重いボール」の方法）では、パラメータが過去の勾配を**モーメンタムのバッファ** $b$ に覚えておきます。
 #
 # $$
 # b_{t+1} = \mu\, b_t + \nabla L(\theta_t), \qquad \theta_{t+1} = \theta_t - \eta\, b_{t+1},
@@ -518,7 +518,7 @@ course_lib.show_source(optim.RMSProp._update)
 course_lib.show_source(optim.Adam._update)
 
 # %% [markdown] translates="a88eed33d70d"
-# 細長い谷に戻ります。それぞれの手法に、最初の一歩でどの座標もほぼ1だけ動くような学習率を選びます（AdaGrad と Adam は $\eta = 1$、RMSProp は $\eta = 0.1$）。5節の2つの実行も並べます。Adam は2回実行します。既定値の $\beta_1 = 0.9$ と、5節の Momentum と同じ $\beta_1 = 0.7$ です。表の「45°回した谷で」の列では、*同じ*谷を45°回転させて、すべての実行を繰り返します。
+# 細長い谷に戻ります。それぞれの手法に、最初の一歩でどの座標もほぼ1だけ動くような学習率を選びます（AdaGrad と Adam は $\eta = 1$、RMSProp は $\eta = 0.1$）。第5節の2つの実行も並べます。Adam は2回実行します。既定値の $\beta_1 = 0.9$ と、第5節の Momentum と同じ $\beta_1 = 0.7$ です。表の「45°回した谷で」の列では、*同じ*谷を45°回転させて、すべての実行を繰り返します。
 
 # %% translates="2d4525a713b2"
 def rotated(A, degrees):
@@ -571,9 +571,9 @@ for name, path in runs_adaptive.items():
 
 
 # %% [markdown] translates="2e06d723884c"
-# まず「最初の一歩」の列を見ましょう。素の勾配降下法は、$x_2$ を $x_1$ のほぼ9倍も動かし（$-3.80$ と $+0.43$）、谷を横切って行き過ぎます。3つの適応的な手法は、どちらの座標もちょうど1だけ動かします。各座標を、その座標自身の勾配の大きさで割ったので、20倍の差が打ち消されたのです。AdaGrad と RMSProp は、そのままジグザグなしに谷を下り（2つの経路はほとんど重なっています。AdaGrad の経路は、RMSProp の経路の下にある太く淡い線です）、33ステップと31ステップで $f < 10^{-3}$ に届きます。Momentum と同じくらいで、53ステップよりずっと速いです。既定値の $\beta_1 = 0.9$ の Adam は、60ステップでは届きません（表では —）。勢いがついて最小点を何度も通り過ぎ、そのまわりを回ってしまいます（60ステップ後で $f = 7.7\cdot10^{-3}$）。ノイズのないこのお椀では、0.9 は勢いが強すぎます。SGD でも同じです（5節で試してみましょう）。$\beta_1 = 0.7$ にすると、Adam がいちばん速くなります：28ステップで届き、60ステップ後には $f = 1.0\cdot10^{-9}$ です。
+# まず「最初の一歩」の列を見ましょう。素の勾配降下法は、$x_2$ を $x_1$ のほぼ9倍も動かし（$-3.80$ と $+0.43$）、谷を横切って行き過ぎます。3つの適応的な手法は、どちらの座標もちょうど1だけ動かします。各座標を、その座標自身の勾配の大きさで割ったので、20倍の差が打ち消されたのです。AdaGrad と RMSProp は、そのままジグザグなしに谷を下り（2つの経路はほとんど重なっています。AdaGrad の経路は、RMSProp の経路の下にある太く淡い線です）、33ステップと31ステップで $f < 10^{-3}$ に届きます。Momentum と同じくらいで、53ステップよりずっと速いです。既定値の $\beta_1 = 0.9$ の Adam は、60ステップでは届きません（表では —）。勢いがついて最小点を何度も通り過ぎ、そのまわりを回ってしまいます（60ステップ後で $f = 7.7\cdot10^{-3}$）。ノイズのないこのお椀では、0.9 は勢いが強すぎます。SGD でも同じです（第5節で試してみましょう）。$\beta_1 = 0.7$ にすると、Adam がいちばん速くなります：28ステップで届き、60ステップ後には $f = 1.0\cdot10^{-9}$ です。
 #
-# 落とし穴は「45°回した谷で」の列にあります。同じ谷を45°回すと、急な方向と緩やかな方向が座標軸 $x_1, x_2$ とそろわなくなります。すると、座標ごとの大きさの目安ではそれらが見えません。AdaGrad と RMSProp は、素の勾配降下法よりずっと遅れてしまいます（0.49 と 0.40 に対して、素の勾配降下法は $6.9\cdot10^{-4}$）。素の勾配降下法と Momentum はどの方向も同じように扱うので、谷を回しても、出発点が谷のどこに来るかが変わるだけです（$1.9\cdot10^{-4} \to 6.9\cdot10^{-4}$ と $3.1\cdot10^{-8} \to 2.1\cdot10^{-8}$）。パラメータごとの一歩の大きさが直すのは、*パラメータのスケールの悪さ*であって、あらゆる悪条件ではありません。ネットワークには両方があります。さらに、レイヤや重みによって勾配の大きさが何桁も違います。だからこそ、Momentum とパラメータごとのスケールを組み合わせた Adam は、よく最初の選択肢になります。8節でネットワークに使ってみます。
+# 落とし穴は「45°回した谷で」の列にあります。同じ谷を45°回すと、急な方向と緩やかな方向が座標軸 $x_1, x_2$ とそろわなくなります。すると、座標ごとの大きさの目安ではそれらが見えません。AdaGrad と RMSProp は、素の勾配降下法よりずっと遅れてしまいます（0.49 と 0.40 に対して、素の勾配降下法は $6.9\cdot10^{-4}$）。素の勾配降下法と Momentum はどの方向も同じように扱うので、谷を回しても、出発点が谷のどこに来るかが変わるだけです（$1.9\cdot10^{-4} \to 6.9\cdot10^{-4}$ と $3.1\cdot10^{-8} \to 2.1\cdot10^{-8}$）。パラメータごとの一歩の大きさが直すのは、*パラメータのスケールの悪さ*であって、あらゆる悪条件ではありません。ネットワークには両方があります。さらに、レイヤや重みによって勾配の大きさが何桁も違います。だからこそ、Momentum とパラメータごとのスケールを組み合わせた Adam は、よく最初の選択肢になります。第8節でネットワークに使ってみます。
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="dc25b156cc38"
 # ## 7. 勾配降下法は最小二乗解を見つける
@@ -584,7 +584,7 @@ for name, path in runs_adaptive.items():
 # \nabla_\theta \frac1N\lVert X_1\theta - y\rVert^2 = \frac2N X_1^\top (X_1\theta - y),
 # $$
 #
-# です。これをゼロとおくと**正規方程式** $X_1^\top X_1\,\theta = X_1^\top y$ が得られ、`np.linalg.lstsq` で直接解けます。だから、これは絶好のテストになります。同じ損失で勾配降下法を使えば、同じ答えにたどり着くはずです。もう一度微分すると、ヘッセ行列は定数の行列 $2X_1^\top X_1/N$ です。損失はちょうど2次関数のお椀なので、勾配降下法がどのくらいの速さでたどり着くかは、2節でわかります。
+# です。これをゼロとおくと**正規方程式** $X_1^\top X_1\,\theta = X_1^\top y$ が得られ、`np.linalg.lstsq` で直接解けます。だから、これは絶好のテストになります。同じ損失で勾配降下法を使えば、同じ答えにたどり着くはずです。もう一度微分すると、ヘッセ行列は定数の行列 $2X_1^\top X_1/N$ です。損失はちょうど2次関数のお椀なので、勾配降下法がどのくらいの速さでたどり着くかは、第2節でわかります。
 #
 # 今回は第3章の本物の部品を使います。`Linear` レイヤがモデル（$\hat y = XW + b$）、`MSELoss` が損失で、`SGD` が `W` と `b` を更新します。ネットワークは要りません。レイヤも辞書 `params` と `grads` をもっているからです。
 
@@ -600,7 +600,7 @@ print(f"lstsq の重み {np.round(theta_lstsq[:-1], 4)}、バイアス {theta_ls
 print(f"sklearn の LinearRegression は lstsq と一致するか："
       f"{np.allclose(np.append(sk.coef_, sk.intercept_), theta_lstsq)}")
 
-# 勾配降下法はどのくらい速いはずか？ 2節より：各固有方向は1ステップごとに |1 - lr*λ| 倍に縮む。
+# 勾配降下法はどのくらい速いはずか？ 第2節より：各固有方向は1ステップごとに |1 - lr*λ| 倍に縮む。
 lam_lin = np.linalg.eigvalsh(2 * X1.T @ X1 / len(X1))
 slowest = np.max(np.abs(1 - 0.2 * lam_lin))
 print(f"ヘッセ行列 2 X1ᵀX1 / N の固有値：{np.array2string(lam_lin, precision=2)}")
@@ -625,7 +625,7 @@ print(f"max |theta_GD - theta_lstsq| < {TOLERANCE:.0e}：{max_diff < TOLERANCE}"
 # %% [markdown] translates="6f59df151bb6"
 # フルバッチで300ステップ進めると、2つはどの重みでも $10^{-8}$ より良い精度で一致します。実際には、倍率 $0.674^{300}$ が予測するとおり、float64 の丸めの最後の桁まで一致します。それでも $10^{-8}$ を許容誤差として掲げるのは、どのマシンでも成り立つ余裕をもたせるためです。このお椀は良条件です（`make_regression` の特徴量は独立で分散が1なので、ヘッセ行列の固有値はどれも2に近く、$\kappa \approx 1.5$ です）。だから、数百ステップで十分です。
 #
-# **ミニバッチ**で学習率を一定にすると、4節の話が繰り返されます。パラメータはすぐに答えの近くまで来ますが、そこに落ち着かず、まわりで揺れ続けます。
+# **ミニバッチ**で学習率を一定にすると、第4節の話が繰り返されます。パラメータはすぐに答えの近くまで来ますが、そこに落ち着かず、まわりで揺れ続けます。
 
 # %% translates="209f37ea4b92"
 regressor_mb = layers.Linear(5, 1, rng=rng)
@@ -671,7 +671,7 @@ for epoch in range(60):
     for X_batch, y_batch in optim.iterate_minibatches(X_train, y_train, 32, rng=rng):
         if step in snapshot_steps:  # この時点で、モデルが平面をどう見ているかを記録する
             accuracy = np.mean(model.predict(X_train) == y_train)
-            snapshots.append((f"ステップ {step}：正解率 {accuracy:.0%}", model.forward(grid)))
+            snapshots.append((f"ステップ {step}：認識精度 {accuracy:.0%}", model.forward(grid)))
         scores = model.forward(X_batch)              # 1. 順伝播
         loss = loss_fn.forward(scores, y_batch)      # 2. 損失
         model.backward(loss_fn.backward())           # 3. 逆伝播
@@ -680,11 +680,11 @@ for epoch in range(60):
     epoch_losses.append(loss_fn.forward(model.forward(X_train), y_train))
 
 train_acc = np.mean(model.predict(X_train) == y_train)
-snapshots.append((f"ステップ {step}（最後）：正解率 {train_acc:.0%}", model.forward(grid)))
+snapshots.append((f"ステップ {step}（最後）：認識精度 {train_acc:.0%}", model.forward(grid)))
 test_acc = np.mean(model.predict(X_test) == y_test)
 print(f"60 エポックで {step} 回の更新。訓練データの損失は 1 エポック後 {epoch_losses[0]:.3f}、"
       f"60 エポック後 {epoch_losses[-1]:.3f}")
-print(f"正解率：訓練データ {train_acc:.1%}、テストデータ {test_acc:.1%}（学習に使わなかった100点）")
+print(f"認識精度：訓練データ {train_acc:.1%}、テストデータ {test_acc:.1%}（学習に使わなかった100点）")
 
 # %% translates="2180f28d5e09"
 plotting.plot_decision_boundary_steps(xx, yy, snapshots, X_train, y_train, ncols=4)
@@ -717,7 +717,7 @@ initial_model = MLP([2, 16, 16, 2], activation="relu", rng=rng)
 moons_runs = {"SGD, η = 0.1": train_moons(optim.SGD(lr=0.1)),
               "SGD + Momentum 0.9, η = 0.1": train_moons(optim.SGD(lr=0.1, momentum=0.9)),
               "Adam, η = 0.01": train_moons(optim.Adam(lr=0.01)),
-              "Adam, η = 0.001 (既定値)": train_moons(optim.Adam())}
+              "Adam, η = 0.001": train_moons(optim.Adam())}
 epochs_axis = np.arange(1, 61)
 fig, ax = plt.subplots(figsize=(7, 4))
 plotting.plot_descent_losses({name: (epochs_axis, h) for name, h in moons_runs.items()}, ax=ax,
@@ -725,7 +725,7 @@ plotting.plot_descent_losses({name: (epochs_axis, h) for name, h in moons_runs.i
                              title="同じネットワーク、4つの最適化手法",
                              colors=["tab:red", "tab:blue", "tab:purple", "plum"])
 plt.show()
-print(f"{'各エポック後の訓練データの損失':<16}" + "".join(f"{e:>7}" for e in (1, 5, 10, 20, 60)))
+print(f"{'各エポック後の訓練データの損失':<15}" + "".join(f"{e:>7}" for e in (1, 5, 10, 20, 60)))
 for name, h in moons_runs.items():
     print(f"{name:<30}" + "".join(f"{h[e - 1]:7.3f}" for e in (1, 5, 10, 20, 60)))
 
@@ -764,7 +764,7 @@ check("4.1", gd_step)
 
 # %% [markdown] translates="165da08d006f"
 # ### Exercise 4.2 — Momentum の更新
-# 5節の Momentum の方法で1ステップ進んだあとのパラメータとモーメンタムのバッファの組 `(p_new, b_new)` を返す `momentum_step(p, b, g, lr, momentum)` を書きましょう。PyTorch の形で書きます（`optim.SGD` は使わないでください）。
+# 第5節の Momentum の方法で1ステップ進んだあとのパラメータとモーメンタムのバッファの組 `(p_new, b_new)` を返す `momentum_step(p, b, g, lr, momentum)` を書きましょう。PyTorch の形で書きます（`optim.SGD` は使わないでください）。
 
 # %% translates="345793affd1e"
 def momentum_step(p, b, g, lr, momentum):
@@ -806,7 +806,7 @@ check("4.4", least_squares)
 
 # %% [markdown] translates="f8edec8ec6f9"
 # ### Exercise 4.5 — Adam の1ステップを手で書く
-# パラメータ `p` と勾配 `g` について、Adam の `t` 回目（1から数えます）の更新のあとの3つ組 `(p_new, m_new, v_new)` を返す `adam_step(p, m, v, g, t, lr, beta1, beta2, eps)` を書きましょう。`m` と `v` は、ステップ `t - 1` のあとの2つの移動平均です（最初のステップの前はゼロ）。6節のとおり、バイアス補正を入れ、`eps` は平方根のあとに足します。式から書いてください。`optim.Adam` は使わないでください。
+# パラメータ `p` と勾配 `g` について、Adam の `t` 回目（1から数えます）の更新のあとの3つ組 `(p_new, m_new, v_new)` を返す `adam_step(p, m, v, g, t, lr, beta1, beta2, eps)` を書きましょう。`m` と `v` は、ステップ `t - 1` のあとの2つの移動平均です（最初のステップの前はゼロ）。第6節のとおり、バイアス補正を入れ、`eps` は平方根のあとに足します。式から書いてください。`optim.Adam` は使わないでください。
 
 # %% translates="76ecd1bacbcb"
 def adam_step(p, m, v, g, t, lr, beta1, beta2, eps):
@@ -823,9 +823,9 @@ check("4.5", adam_step)
 
 # %% [markdown] translates="2a7505576d63"
 # **さらに進んで（チェックなし）：**
-# 1. 8節では、60エポック後の訓練データの損失は、素の SGD のほうが Momentum つきの SGD より高くなりました。同じ低さになるまでに、素の SGD は何エポック必要でしょうか（`train_moons(optim.SGD(lr=0.1), epochs=...)`）。また、5節の2次元の経路は、`momentum=0.95` にするとどうなるでしょうか。
-# 2. 6節では、RMSProp の最初の一歩は座標ごとに $10\eta$ でしたが、Adam では $\eta$ でした。この違いを生むのは `Adam._update` のどの行でしょうか。`alpha=0.9` なら、RMSProp の最初の一歩はいくつになるでしょうか。
-# 3. 6節では谷を45°回しました。どの角度なら、AdaGrad と RMSProp は素の勾配降下法に対する強みを取り戻すでしょうか。それはなぜでしょうか。`rotated(A_narrow, 90)` で確かめましょう。
+# 1. 第8節では、60エポック後の訓練データの損失は、素の SGD のほうが Momentum つきの SGD より高くなりました。同じ低さになるまでに、素の SGD は何エポック必要でしょうか（`train_moons(optim.SGD(lr=0.1), epochs=...)`）。また、第5節の2次元の経路は、`momentum=0.95` にするとどうなるでしょうか。
+# 2. 第6節では、RMSProp の最初の一歩は座標ごとに $10\eta$ でしたが、Adam では $\eta$ でした。この違いを生むのは `Adam._update` のどの行でしょうか。`alpha=0.9` なら、RMSProp の最初の一歩はいくつになるでしょうか。
+# 3. 第6節では谷を45°回しました。どの角度なら、AdaGrad と RMSProp は素の勾配降下法に対する強みを取り戻すでしょうか。それはなぜでしょうか。`rotated(A_narrow, 90)` で確かめましょう。
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="d5f52217dc35"
 # ## 用語集
@@ -852,7 +852,7 @@ check("4.5", adam_step)
 # | 確率的勾配降下法（SGD） | stochastic gradient descent (SGD) | 各ステップで、ランダムに選んだ1個（または数個）のデータを使う |
 # | ミニバッチ | mini-batch | 訓練データからランダムに選んだ小さな部分集合 |
 # | 不偏推定量 | unbiased estimate | 平均すると正確な値になるランダムな推定値（ここでは $\nabla L$ に対する $g_B$） |
-# | バッチサイズ | batch size | まとめて処理するデータの数。活性のメモリはこれに比例して増える |
+# | バッチサイズ | batch size | まとめて処理するデータの数。アクティベーションのメモリはこれに比例して増える |
 # | 二乗平均平方根（RMS） | root mean square (RMS) | $\sqrt{\text{2乗の平均}}$：誤差の典型的な大きさ |
 # | 有限母集団修正 | finite-population correction | 重複なしで選ぶときの倍率 $(N-B)/(N-1)$ |
 # | エポック | epoch | 訓練データ全体を1回使い切ること |
