@@ -26,6 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+JA_NOTEBOOKS = sorted((ROOT / "notebooks" / "ja").glob("[0-9][0-9]_*.ipynb"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUT = ROOT / "build" / "browser"
 
@@ -146,12 +147,12 @@ DECK_SIZE = (1280, 720)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The student deck and site of chapter 1 (slides: every chapter is built in test_slides_html)."""
+    """The student decks of every chapter in both editions, and the site of chapters 1-2 in both."""
     if not NOTEBOOKS:
         pytest.skip("no chapter notebooks yet")
     out = tmp_path_factory.mktemp("published")
-    load_tool("make_slides").build(NOTEBOOKS, out / "slides")
-    load_tool("make_html").build(NOTEBOOKS[:2], out / "html")
+    load_tool("make_slides").build(NOTEBOOKS + JA_NOTEBOOKS, out / "slides")
+    load_tool("make_html").build(NOTEBOOKS[:2] + JA_NOTEBOOKS[:2], out / "html")
     return out
 
 
@@ -218,15 +219,16 @@ def test_every_deck_fits_the_screen(built):
 
     report, over_all, total = [], [], 0
     with Browser(*DECK_SIZE) as browser:
-        for path in NOTEBOOKS:
-            page = offline_page(browser, (built / "slides" / f"{path.stem}.slides.html").as_uri())
+        for path in NOTEBOOKS + JA_NOTEBOOKS:
+            deck = built / "slides" / ("ja" if path.parent.name == "ja" else "") / f"{path.stem}.slides.html"
+            page = offline_page(browser, deck.as_uri())
             assert page.wait_for("window.Reveal && Reveal.isReady() && window.MathJax && MathJax.Hub && "
                                  "MathJax.Hub.queue.pending === 0", 90)
             heights = page.evaluate("""(() => Reveal.getSlides().filter(s => !s.querySelector('section')).map(s => {
                 const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v);
                 return [i.h, i.v, Reveal.getCurrentSlide().scrollHeight]; }))()""")
             over = [(h, v, px) for h, v, px in heights if px > DECK_SIZE[1] * 1.02]
-            report.append(f"{path.stem}: {len(heights)} sub-slides, {len(over)} taller than {DECK_SIZE[1]} px {over}")
+            report.append(f"{deck.relative_to(built / 'slides')}: {len(heights)} sub-slides, {len(over)} taller than {DECK_SIZE[1]} px {over}")
             over_all += [(path.stem, *o) for o in over]
             total += len(heights)
             page.close()
@@ -247,6 +249,59 @@ def test_site_typesets_math_offline(built):
         page.navigate((built / "html" / "index.html").as_uri())
         assert page.wait_for("document.querySelectorAll('ol.chapters li').length", 30) == 2
         page.screenshot(OUT / "site-index.png")
+
+
+def japanese_font_installed() -> bool:
+    """Whether fontconfig knows a font with Japanese glyphs (Debian: fonts-noto-cjk, installed by .ci/run)."""
+    fc_list = shutil.which("fc-list")
+    return bool(fc_list and subprocess.run([fc_list, ":lang=ja"], capture_output=True, text=True).stdout.strip())
+
+
+def test_japanese_deck_and_site_offline_with_english_speaker_notes(built):
+    """The Japanese deck (lang="ja", a Japanese font stack) typesets offline, and its speaker view shows
+    the English notes of the matching English slide; a Japanese site page has Japanese navigation.
+    Screenshots: build/browser/deck-ja-*.png, site-ja-chapter.png (a CJK font must be installed to read them)."""
+    from cdp import Browser
+
+    if not JA_NOTEBOOKS:
+        pytest.skip("no Japanese chapters")
+    if not japanese_font_installed():
+        print("WARNING: no Japanese font installed (apt-get install fonts-noto-cjk): the screenshots show boxes")
+    path = JA_NOTEBOOKS[0]
+    deck = built / "slides" / "ja" / f"{path.stem}.slides.html"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Browser(*DECK_SIZE) as browser:
+        page = offline_page(browser, deck.as_uri())
+        assert page.wait_for("window.Reveal && Reveal.isReady()", 60), "reveal.js did not start offline"
+        assert page.wait_for(f"{MATHJAX_OUTPUT} > 0 && MathJax.Hub.queue.pending === 0", 90), "no typeset math"
+        assert page.evaluate("document.documentElement.lang") == "ja"
+        family = page.evaluate("getComputedStyle(document.querySelector('.reveal .jp-RenderedHTMLCommon')).fontFamily")
+        assert "Noto Sans CJK JP" in family and "Hiragino Sans" in family, family
+        if japanese_font_installed():
+            assert page.evaluate("document.fonts.check('20px \"Noto Sans CJK JP\"', '損失関数')")
+        title = page.evaluate("document.querySelector('.reveal h1').innerText")
+        assert title.startswith("第1章"), title
+        time.sleep(1.5)
+        page.screenshot(OUT / "deck-ja-title.png")
+        page.evaluate("Reveal.slide(2, 0)")
+        time.sleep(1.5)
+        page.screenshot(OUT / "deck-ja-section.png")
+        page.key("s", "KeyS", 83)
+        speaker = browser.page(match=lambda url: url == "about:blank")
+        assert speaker.wait_for("document.title.includes('Speaker View')", 30), "no speaker view"
+        notes = ("document.querySelector('.speaker-controls-notes .value') && "
+                 "document.querySelector('.speaker-controls-notes .value').innerText")
+        assert speaker.wait_for(f"({notes} || '').includes('Say:')", 30), "no speaker notes on a Japanese slide"
+        assert "Ask:" in speaker.evaluate(notes) and "Watch for:" in speaker.evaluate(notes)
+        time.sleep(2)
+        speaker.screenshot(OUT / "deck-ja-speaker-view.png")
+    with Browser(1280, 900) as browser:
+        page = offline_page(browser, (built / "html" / "ja" / f"{path.stem}.html").as_uri())
+        assert page.wait_for(f"{MATHJAX_OUTPUT} > 10 && MathJax.Hub.queue.pending === 0", 90), "no typeset math"
+        assert page.evaluate(MATHJAX_FONT) == "STIX-Web"
+        nav = page.evaluate("document.querySelector('nav.course-nav').innerText")
+        assert "目次" in nav and "次へ" in nav and "English" in nav, nav
+        page.screenshot(OUT / "site-ja-chapter.png")
 
 
 def test_live_slides_in_jupyterlab(lab, tmp_path):
