@@ -27,7 +27,7 @@
 # - 分類器の評価: 混同行列、最も自信をもって間違えた例、そして最初のレイヤが何を学んだか。
 # - ゼロから作ったネットワークと scikit-learn の `MLPClassifier` との比較。そして、この講座のあとに何を学ぶか。
 #
-# **必要な知識**: 第1〜5章（損失関数、連鎖律、誤差逆伝播法、勾配降下法、学習率）。
+# **前提知識**: 第1〜5章（損失関数、連鎖律、誤差逆伝播法、勾配降下法、学習率）。
 #
 # **おさらい — 第5章。** 勾配降下法がのろのろ進むか、うまく学習するか、発散するかは、学習率 $\eta$ で決まります。2次関数の場合、収束するのはちょうど $\eta < 2/\lambda_{\max}$ のときでした。コサインアニーリングのような学習率スケジュールは、大きなステップで始めて小さなステップで終わります。`training.fit` は学習のループ全体（シャッフルしたミニバッチ、順伝播、損失、逆伝播、更新）を実行して `History` に記録し、学習率が大きすぎれば `TrainingDiverged` で止まります。ここまでは小さなデータや人工的なデータだけを使ってきました。この章では、それらすべてを古典的な本物のデータセット、28×28 画素の手書き数字の画像で使ってみます。
 
@@ -66,7 +66,7 @@ from course_lib.optim import SGD, iterate_minibatches
 rng = course_lib.setup_notebook(seed=0, lang="ja")  # lang="ja": メッセージと図を日本語で表示（英語なら lang="en"）
 
 # %% [markdown] translates="4a8498196a02"
-# **どのデータを使うか。** 下のパラメータでデータセットを選びます。`"subset"`（既定値）は、講座に同梱されている本物の MNIST の数字 5,000 枚を使います。そのため、このノートブックはオフラインで動き、どこで実行しても同じ数値を表示します。`"full"` に変えてすべてのセルを実行し直すと、元の訓練画像 60,000 枚とテスト画像 10,000 枚を使います。元の 4 つのファイルは、環境変数 `COURSE_MNIST_DIR` が指すフォルダから読み込みます（`make lab` は `make` の `MNIST_DIR` からこの変数を設定します。既定では、`../shared/data/mnist` があればそのフォルダです）。見つからなければ一度だけダウンロードして（約 11 MB）、`~/.cache/course_lib/mnist` に保存します。別のフォルダを使うには、下の読み込みのセルで `datasets.load_mnist("full", data_dir="path/to/folder")` を呼んでください。全データでもすべてのセルは動きますが、学習に約 15 倍の時間がかかり（ノートパソコンでも 1 分はかかりません）、表示される数値は変わり、「3,500 枚の画像」といった説明は当てはまらなくなります。全データには、調整済みで速いコマンドライン版 `make mnist` もあります（12 節）。
+# **どのデータを使うか。** 下のパラメータでデータセットを選びます。`"subset"`（既定値）は、講座に同梱されている本物の MNIST の数字 5,000 枚を使います。そのため、このノートブックはオフラインで動き、どこで実行しても同じ数値を表示します。`"full"` に変えてすべてのセルを実行し直すと、元の訓練画像 60,000 枚とテスト画像 10,000 枚を使います。元の 4 つのファイルは、環境変数 `COURSE_MNIST_DIR` が指すフォルダから読み込みます（`make lab` は `make` の `MNIST_DIR` からこの変数を設定します。既定では、`../shared/data/mnist` があればそのフォルダです）。見つからなければ一度だけダウンロードして（約 11 MB）、`~/.cache/course_lib/mnist` に保存します。別のフォルダを使うには、下の読み込みのセルで `datasets.load_mnist("full", data_dir="path/to/folder")` を呼んでください。全データでもすべてのセルは動きますが、学習に約 15 倍の時間がかかり（ノートパソコンでも 1 分はかかりません）、表示される数値は変わり、「3,500 枚の画像」といった説明は当てはまらなくなります。全データには、調整済みで速いコマンドライン版 `make mnist` もあります（第12節）。
 
 # %% tags=["parameters"] translates="7357e2751dab"
 KIND = "subset"  # 全 60,000 + 10,000 枚を使うなら "full"
@@ -138,7 +138,7 @@ plt.title("数字ごとの画像の枚数")
 plt.show()
 counts = np.bincount(y_train, minlength=10)
 print(f"数字ごとの訓練画像の枚数: 最小 {counts.min()}、最大 {counts.max()}")
-print(f"いちばん多い数字をいつも答えるだけなら、正解率は {counts.max() / counts.sum():.1%} です")
+print(f"いちばん多い数字をいつも答えるだけなら、認識精度は {counts.max() / counts.sum():.1%} です")
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="ce93f0d0e70d"
 # ## 3. 画素と、それを正規化する理由
@@ -182,7 +182,7 @@ print(f"比は {lam_raw / lam_norm:,.0f}（= 255² = {255**2:,}）: 臨界学習
       f"{2 / lam_norm:.3f} から {2 / lam_raw:.1e} に下がります")
 
 # %% [markdown] translates="cbf77e448469"
-# これらの学習率は、私たちのネットワークにとっての正確な限界ではなく、*桁の目安*として読んでください（ネットワーク自身の曲率は 5 節で測ります）。ソフトマックス関数と交差エントロピー誤差の組み合わせは、この曲率に固有値が高々 ½ の行列 $\mathrm{diag}(p) - pp^\top$ を掛けます。隠れ層と Momentum でも、また変わります。正確にそのまま当てはまるのは、元の画素値と正規化した画素値の間の 65,025 倍という比です。これは学習率 0.1 程度と $10^{-6}$ 程度の違いです。
+# これらの学習率は、私たちのネットワークにとっての正確な限界ではなく、*桁の目安*として読んでください（ネットワーク自身の曲率は 第5節で測ります）。ソフトマックス関数と交差エントロピー誤差の組み合わせは、この曲率に固有値が高々 ½ の行列 $\mathrm{diag}(p) - pp^\top$ を掛けます。隠れ層と Momentum でも、また変わります。正確にそのまま当てはまるのは、元の画素値と正規化した画素値の間の 65,025 倍という比です。これは学習率 0.1 程度と $10^{-6}$ 程度の違いです。
 #
 # 画像の表示には `uint8` の元データ（`X_train_raw`）を残しておき、学習には正規化した `float64` のコピーを使います（float32 ならメモリは半分、速さは 2 倍になり、`make mnist` はこちらを使います。しかし float64 にしておくと、このノートブックが表示する数値の桁がどのマシンでも同じになります）。
 
@@ -228,7 +228,7 @@ ax.set_ylim(1e-2, 1e1)  # 中心化しない方はグラフの上へ飛び出し
 plt.show()
 
 # %% [markdown] translates="66021ddec4c1"
-# 2 つの限界の間にある $\eta = 0.1$ では、中心化しない当てはめは発散し（最大固有値の固有ベクトルの方向で、損失は 1 ステップごとに $|1 - \eta\lambda_{\max}|^2$ 倍になります）、中心化した方は収束します。私たちのネットワークでは、この効果はもっと穏やかです。隠れ層にはバイアスがあり、ソフトマックス関数が曲率を小さくするからです。5 節の学習率は中心化しなくても安全なので、そこでは素直な $x/255$ のままにします。それでも、入力の標準化（中心化し、標準偏差が 0 でないところでは標準偏差で割ること）は、新しいデータセットに対するふつうの第一歩です。`MLPClassifier` のドキュメントも、これを勧めています。
+# 2 つの限界の間にある $\eta = 0.1$ では、中心化しない当てはめは発散し（最大固有値の固有ベクトルの方向で、損失は 1 ステップごとに $|1 - \eta\lambda_{\max}|^2$ 倍になります）、中心化した方は収束します。私たちのネットワークでは、この効果はもっと穏やかです。隠れ層にはバイアスがあり、ソフトマックス関数が曲率を小さくするからです。第5節の学習率は中心化しなくても安全なので、そこでは素直な $x/255$ のままにします。それでも、入力の標準化（中心化し、標準偏差が 0 でないところでは標準偏差で割ること）は、新しいデータセットに対するふつうの第一歩です。`MLPClassifier` のドキュメントも、これを勧めています。
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="9f4891a1673f"
 # ## 4. 1 枚の画像で 4 つのステップ
@@ -248,7 +248,7 @@ plt.show()
 # z_1 = xW_1 + b_1, \qquad h = \mathrm{ReLU}(z_1), \qquad z = hW_2 + b_2, \qquad p = \mathrm{softmax}(z),
 # $$
 #
-# 画像 $x$ は 1 行だけのバッチで、形状は (1, 784) です。$W_1$ の形状は (784, 128)、隠れ層の活性 $h$ は (1, 128)、$W_2$ は (128, 10) です。最後の $z$ は 10 個のスコア（ロジット）で、数字 1 つにつき 1 つです。
+# 画像 $x$ は 1 行だけのバッチで、形状は (1, 784) です。$W_1$ の形状は (784, 128)、隠れ層のアクティベーション $h$ は (1, 128)、$W_2$ は (128, 10) です。最後の $z$ は 10 個のスコア（ロジット）で、数字 1 つにつき 1 つです。
 
 # %% translates="ae00b808bc2a"
 model = MLP([784, 128, 10], rng=rng)
@@ -300,7 +300,7 @@ print(f"損失 L = -log p[{t[0]}] = {-np.log(probs[t[0]]):.4f}   （損失レイ
 # | `ReLU` | （なし） | $\delta_1 = \partial L/\partial z_1 = \partial L/\partial h \odot (z_1 > 0)$ |
 # | `Linear(784, 128)` | $\partial L/\partial W_1 = x^\top\delta_1$, $\ \partial L/\partial b_1 = \sum_n \delta_{1,n}$ | （不要: $x$ はデータ） |
 #
-# 逆伝播 1 回のコストは順伝播の小さな定数倍（約 2 倍: 第3章 9 節）で、それだけですべての偏微分が一度に手に入ります。これがリバースモードの微分です（第2章）。ライブラリはパラメータにレイヤの番号で名前を付けています。`0.W`、`0.b` が $W_1, b_1$（レイヤ 0、最初の `Linear`）で、レイヤ 1 の `ReLU` にはパラメータがありません。`2.W`、`2.b` が $W_2, b_2$ です。
+# 逆伝播 1 回のコストは順伝播の小さな定数倍（約 2 倍: 第3章第9節）で、それだけですべての偏微分が一度に手に入ります。これがリバースモードの微分です（第2章）。ライブラリはパラメータにレイヤの番号で名前を付けています。`0.W`、`0.b` が $W_1, b_1$（レイヤ 0、最初の `Linear`）で、レイヤ 1 の `ReLU` にはパラメータがありません。`2.W`、`2.b` が $W_2, b_2$ です。
 
 # %% translates="8d8d0bc12f56"
 model.backward(loss_layer.backward())
@@ -384,13 +384,13 @@ print(f"（訓練画像のうち本当に {t[0]} なのは {np.sum(y_train == t[
 # %% [markdown] slideshow={"slide_type": "slide"} translates="bd83602678f1"
 # ## 5. すべての訓練画像で学習する
 #
-# `training.fit`（第5章）は、前のセルのループをきちんとやり直したものです。エポックごとに $N$ 枚の訓練画像をシャッフルして $B = 64$ 枚ずつのミニバッチに分け（第4章）、ミニバッチごとに学習率スケジュールから学習率を受け取って、4 つのステップ `model.forward`、`loss.forward`、`model.backward(loss.backward())`、`optimizer.step(model)` を実行します。オプティマイザは Momentum $\mu = 0.9$ つきの SGD（第4章）、学習率スケジュールはコサインアニーリング（第5章）で、学習率を全体を通して 0.1 から 0 まで下げていきます。
+# `training.fit`（第5章）は、前のセルのループをきちんとやり直したものです。エポックごとに $N$ 枚の訓練画像をシャッフルして $B = 64$ 枚ずつのミニバッチに分け（第4章）、ミニバッチごとに学習率スケジュールから学習率を受け取って、4 つのステップ `model.forward`、`loss.forward`、`model.backward(loss.backward())`、`optimizer.step(model)` を実行します。最適化手法は Momentum $\mu = 0.9$ つきの SGD（第4章）、学習率スケジュールはコサインアニーリング（第5章）で、学習率を全体を通して 0.1 から 0 まで下げていきます。
 #
 # **なぜ 0.1 で安全なのでしょうか。** Momentum には 2 つの別々の働きがあります（第4章）。勾配がずっと同じ向きを指している方向では、ステップが積み重なって、素の一歩の $1/(1-\mu) = 10$ 倍になります。緩やかな坂で速く進めるわけです。しかし、10 倍大きな学習率が安全になるわけでは*ありません*。曲率 $\lambda$ の 2次関数では、重球法の Momentum が安定なのはちょうど $\eta\lambda < 2(1+\mu)$ のときです（第5章第3節で、この限界を導き、測りました）。素の勾配降下法の限界 $2/\lambda_{\max}$ は、10 倍ではなく $1 + \mu = 1.9$ 倍になるだけです。第3節の線形モデルの曲率 $\lambda_{\max} \approx 38$ で測ると、Momentum での限界 $2 \cdot 1.9/38 \approx 0.099$ は 0.1 のわずかに*下*になってしまいます。しかし問題になるのは、私たちのネットワーク自身の曲率、つまりその損失のヘッセ行列の最大固有値です。第5章と同じく、これを損失の**鋭さ**と呼びます。鋭さは、第5章の `curvature.top_hessian_eigenvalue` がべき乗法で求めます（ヘッセ行列・ベクトル積 10 回。速くすむように訓練画像 1,000 枚で計算します）。
 
 # %% translates="a3c4bdf5219f"
 model = MLP([784, 128, 10], rng=rng)
-W1_start = model.layers[0].params["W"].copy()  # 学習で何が変わったかを見るために保存（9 節）
+W1_start = model.layers[0].params["W"].copy()  # 学習で何が変わったかを見るために保存（第9節）
 epochs, batch_size, lr, momentum = 15, 64, 0.1, 0.9
 sharpness_start = curvature.top_hessian_eigenvalue(model, SoftmaxCrossEntropy(), X_train[:1000],
                                                    y_train[:1000], iters=10, rng=rng)
@@ -616,7 +616,7 @@ print(f"学習時間: course_lib {seconds_ours:.2f} 秒、scikit-learn {seconds_
 # %% [markdown] slideshow={"slide_type": "slide"} translates="114089624257"
 # ## 11. テストデータは 1 回だけ
 #
-# すべての選択が終わりました。ネットワーク、学習率とそのスケジュール、エポック数。どれも検証画像で判断しました。今こそ、そして今だけ、テスト画像の出番です。5 節の最終モデルを 1 回だけ評価し、何かを調整するために繰り返すことはしません。
+# すべての選択が終わりました。ネットワーク、学習率とそのスケジュール、エポック数。どれも検証画像で判断しました。今こそ、そして今だけ、テスト画像の出番です。第5節の最終モデルを 1 回だけ評価し、何かを調整するために繰り返すことはしません。
 
 # %% translates="a4be627be017"
 test_accuracy = training.evaluate(model, X_test, y_test)
@@ -688,7 +688,7 @@ check("6.2", my_accuracy)
 
 # %% [markdown] translates="a56d7cd6f46b"
 # ### Exercise 6.3 — 混同行列を自分で作る
-# 行 = 正解の数字、列 = 予測した数字とする 10×10 の個数の行列を返す `my_confusion_matrix(y_true, y_pred)` を、scikit-learn の `confusion_matrix` と同じように書いてください。`C[i, j]` は、`y_true` が `i` で `y_pred` が `j` である位置の数です。ヒント: `np.zeros((10, 10), dtype=int)` から始めて、組 `zip(y_true, y_pred)` についてループしましょう（または `np.add.at` を調べてみましょう）。最後の行で、あなたの行列と 7 節の `C` を比べます。
+# 行 = 正解の数字、列 = 予測した数字とする 10×10 の個数の行列を返す `my_confusion_matrix(y_true, y_pred)` を、scikit-learn の `confusion_matrix` と同じように書いてください。`C[i, j]` は、`y_true` が `i` で `y_pred` が `j` である位置の数です。ヒント: `np.zeros((10, 10), dtype=int)` から始めて、組 `zip(y_true, y_pred)` についてループしましょう（または `np.add.at` を調べてみましょう）。最後の行で、あなたの行列と 第7節の `C` を比べます。
 
 # %% translates="c5888c5a4c4b"
 def my_confusion_matrix(y_true, y_pred):
@@ -700,7 +700,7 @@ def my_confusion_matrix(y_true, y_pred):
 
 
 check("6.3", my_confusion_matrix)
-print("7 節の scikit-learn の C と同じ:",
+print("第7節の scikit-learn の C と同じ:",
       np.array_equal(my_confusion_matrix(y_val, predicted), C))
 
 # %% [markdown] translates="2a5fac2b5d31"
@@ -728,7 +728,7 @@ plt.show()
 
 # %% [markdown] translates="8ecab2bddbcc"
 # ### Exercise 6.5 — 4 つのステップを 1 つの関数に
-# 講座全体が 6 行に収まります。バッチ `X, y` で素の勾配降下法（Momentum なし）を 1 ステップ実行し、更新の前に測った損失を返す `train_step(model, loss_layer, X, y, lr)` を書いてください。順伝播（`model.forward`）、損失（`loss_layer.forward(scores, y)`）、誤差逆伝播法（`model.backward(loss_layer.backward())`）、そして更新です。更新では、4 節と同じように、`model.params.items()` の各 `key, p` について `p` を `model.grads[key]` と反対の向きに、その場で（`p -= ...`）動かします。チェックの下で、あなたの関数が新しいネットワークをミニバッチで 3 エポック学習させます。
+# 講座全体が 6 行に収まります。バッチ `X, y` で素の勾配降下法（Momentum なし）を 1 ステップ実行し、更新の前に測った損失を返す `train_step(model, loss_layer, X, y, lr)` を書いてください。順伝播（`model.forward`）、損失（`loss_layer.forward(scores, y)`）、誤差逆伝播法（`model.backward(loss_layer.backward())`）、そして更新です。更新では、第4節と同じように、`model.params.items()` の各 `key, p` について `p` を `model.grads[key]` と反対の向きに、その場で（`p -= ...`）動かします。チェックの下で、あなたの関数が新しいネットワークをミニバッチで 3 エポック学習させます。
 
 # %% translates="29a2e7aac979"
 def train_step(model, loss_layer, X, y, lr):
@@ -752,12 +752,12 @@ for epoch in range(1, 4):
 
 # %% [markdown] translates="c08de294cf11"
 # ### Exercise 6.6 — patience つきの早期終了
-# `early_stop(val_losses, patience)` を書いてください。`val_losses` は各エポックの検証データの損失を順に並べたリストで、最初の要素がエポック **1** です。`fit(..., early_stopping=patience)` のルール（6 節）に従って、組 `(best_epoch, stop_epoch)` を返します。
+# `early_stop(val_losses, patience)` を書いてください。`val_losses` は各エポックの検証データの損失を順に並べたリストで、最初の要素がエポック **1** です。`fit(..., early_stopping=patience)` のルール（第6節）に従って、組 `(best_epoch, stop_epoch)` を返します。
 # - あるエポックが*改善*したとは、その損失がそれより前のどの損失よりも真に小さいことです（等しい損失は数えません）。
 # - 改善のないエポックが**連続で** `patience` 回そろったエポックのあとで、学習は止まります。それが一度も起こらなければ、最後まで実行します（`stop_epoch = len(val_losses)`）。
 # - `best_epoch` は、実行されたエポックの中で損失が最小のエポックです。
 #
-# リストは変更しないでください。チェックの下で、あなたの関数の結果を 6 節で `fit` がしたことと比べます。
+# リストは変更しないでください。チェックの下で、あなたの関数の結果を 第6節で `fit` がしたことと比べます。
 
 # %% translates="eb990a9f7f7a"
 def early_stop(val_losses, patience):
@@ -775,12 +775,12 @@ def early_stop(val_losses, patience):
 
 
 check("6.6", early_stop)
-print(f"6 節の 30 エポックの実行に対するあなたのルール: {early_stop(wide_history.val_loss, 5)}、"
+print(f"第6節の 30 エポックの実行に対するあなたのルール: {early_stop(wide_history.val_loss, 5)}、"
       f"fit(..., early_stopping=5): ({stopped_history.best_epoch}, {stopped_history.epochs})")
 
 # %% [markdown] translates="120f03ef0d7f"
 # ### Exercise 6.7 — 層化した検証データの分割
-# 1 節では scikit-learn に検証データを切り出してもらいました。今度は自分で書いてみましょう。`stratified_split(y, val_fraction, rng)` は、ラベル `y`（形状 `(N,)`）、`1/8` のような割合、NumPy の `Generator` を受け取り、`(train_idx, val_idx)` を返します。どちらも `y` への**添字**を並べた 1 次元配列です（マスクでもラベルでもありません）。各クラス `k` ごとに別々に、次のようにします。`y == k` となる添字をとり（`np.flatnonzero`）、`rng.permutation` でシャッフルし、その先頭の `round(val_fraction * count)` 個を検証用に、残りを訓練用にします。どの添字もちょうど一方にだけ入ること、乱数はすべて `rng` からとること、`y` は変更しないこと。チェックの下で、訓練画像 4,000 枚に対するあなたの分割を 1 節の分割と比べます。
+# 第1節では scikit-learn に検証データを切り出してもらいました。今度は自分で書いてみましょう。`stratified_split(y, val_fraction, rng)` は、ラベル `y`（形状 `(N,)`）、`1/8` のような割合、NumPy の `Generator` を受け取り、`(train_idx, val_idx)` を返します。どちらも `y` への**添字**を並べた 1 次元配列です（マスクでもラベルでもありません）。各クラス `k` ごとに別々に、次のようにします。`y == k` となる添字をとり（`np.flatnonzero`）、`rng.permutation` でシャッフルし、その先頭の `round(val_fraction * count)` 個を検証用に、残りを訓練用にします。どの添字もちょうど一方にだけ入ること、乱数はすべて `rng` からとること、`y` は変更しないこと。チェックの下で、訓練画像 4,000 枚に対するあなたの分割を 第1節の分割と比べます。
 
 # %% translates="9d2963295377"
 def stratified_split(y, val_fraction, rng):
@@ -799,16 +799,16 @@ check("6.7", stratified_split)
 my_train_idx, my_val_idx = stratified_split(y_all, 1 / 8, rng)
 print(f"あなたの分割: {len(my_train_idx):,} + {len(my_val_idx):,} 枚、検証データの数字ごとの枚数 "
       f"{np.bincount(y_all[my_val_idx], minlength=10).tolist()}")
-print(f"1 節（train_test_split）: {len(train_idx):,} + {len(val_idx):,} 枚、検証データの"
+print(f"第1節（train_test_split）: {len(train_idx):,} + {len(val_idx):,} 枚、検証データの"
       f"数字ごとの枚数 {np.bincount(y_val, minlength=10).tolist()}")
 
 # %% [markdown] translates="da04487427d7"
 # **さらに進んで（チェックなし）:**
-# 1. 5 節のネットワークを、正規化せずに（`X_train_raw` を float にして）同じ学習率で学習させてみましょう。`fit` は何と報告するでしょうか（第5章）。
+# 1. 第5節のネットワークを、正規化せずに（`X_train_raw` を float にして）同じ学習率で学習させてみましょう。`fit` は何と報告するでしょうか（第5章）。
 # 2. 隠れ層の幅を 32、128、512 にしたり、隠れ層を 2 つにしたり（`MLP([784, 256, 128, 10])`）してみましょう。訓練データと検証データの曲線はどう変わるでしょうか。
 # 3. あなたの `train_step` に Momentum を付けて（第4章: パラメータごとに Momentum のバッファを 1 つ持ち、$b \leftarrow \mu b + g$ と更新します）、Momentum ありとなしで 3 エポックを比べてみましょう。
-# 4. 5 節のネットワークを、*中心化*した画素（訓練・検証・テスト画像から `mean_image` を引いたもの）で学習させてみましょう。検証データでの認識精度は変わるでしょうか。どの学習率で学習できるようになり、以前はどうだったでしょうか。
-# 5. 6 節で、Weight decay を 0.001 と 0.1 に、patience を 1 と 10 にしてみましょう。検証データの損失が最も小さくなるのはどれでしょうか。そして、それを*テスト*データで選ぶのはなぜ間違いなのでしょうか。
+# 4. 第5節のネットワークを、*中心化*した画素（訓練・検証・テスト画像から `mean_image` を引いたもの）で学習させてみましょう。検証データでの認識精度は変わるでしょうか。どの学習率で学習できるようになり、以前はどうだったでしょうか。
+# 5. 第6節で、Weight decay を 0.001 と 0.1 に、patience を 1 と 10 にしてみましょう。検証データの損失が最も小さくなるのはどれでしょうか。そして、それを*テスト*データで選ぶのはなぜ間違いなのでしょうか。
 
 # %% [markdown] slideshow={"slide_type": "slide"} translates="f65fcdebd804"
 # ## 用語集
@@ -864,10 +864,10 @@ print(f"1 節（train_test_split）: {len(train_idx):,} + {len(val_idx):,} 枚�
 # | `SGD(lr, momentum=0.9, weight_decay=0.01)`（第4章、第6章） | `torch.optim.SGD(params, lr, momentum=0.9, weight_decay=0.01)` | `optax.chain(optax.add_decayed_weights(0.01), optax.sgd(lr, momentum=0.9))` |
 # | `Adam(lr)`（第4章） | `torch.optim.Adam(params, lr)` | `optax.adam(lr)` |
 # | `cosine_annealing(lr0, total_steps)`（第5章） | `torch.optim.lr_scheduler.CosineAnnealingLR` | `optax.cosine_decay_schedule` |
-# | `training.fit(...)`（第5章） | 4 つのステップを回す自分のループ（4 節） | 同じく自分のループを `jax.jit` で |
+# | `training.fit(...)`（第5章） | 4 つのステップを回す自分のループ（第4節） | 同じく自分のループを `jax.jit` で |
 # | `fit(..., early_stopping=5)`（第6章） | 自分のループで、最良のエポックの `copy.deepcopy(model.state_dict())` を取っておく | 自分のループで、最良の `params` を取っておく |
 # | `train_test_split(..., stratify=y)`（第6章） | 同じ scikit-learn の呼び出し、または `torch.utils.data.random_split`（層化しない） | 同じ scikit-learn の呼び出し |
 #
-# 次の演習としておすすめなのは、5 節を PyTorch で書き直すことです（20 行ほどです）。そして、取り分けておいたデータで同じ認識精度に達するか確かめてみましょう。参考文献: 斎藤康毅『ゼロから作る Deep Learning』（オライリー・ジャパン）。そのレイヤのクラスは、私たちのものとよく似ています。Michael Nielsen の *Neural Networks and Deep Learning*（オンラインで無料、英語）。*Dive into Deep Learning*（d2l.ai、オンラインで無料、PyTorch と JAX のコード付き、英語）。Andrej Karpathy の動画シリーズ *Neural Networks: Zero to Hero*（英語）は、第2章のようなスカラーの自動微分エンジンから始まります。
+# 次の演習としておすすめなのは、第5節を PyTorch で書き直すことです（20 行ほどです）。そして、取り分けておいたデータで同じ認識精度に達するか確かめてみましょう。参考文献: 斎藤康毅『ゼロから作るDeep Learning』（オライリー・ジャパン）。そのレイヤのクラスは、私たちのものとよく似ています。Michael Nielsen の *Neural Networks and Deep Learning*（オンラインで無料、英語）。*Dive into Deep Learning*（d2l.ai、オンラインで無料、PyTorch と JAX のコード付き、英語）。Andrej Karpathy の動画シリーズ *Neural Networks: Zero to Hero*（英語）は、第2章のようなスカラーの自動微分エンジンから始まります。
 #
 # **最初に戻る:** [第1章 — 損失関数](01_loss_functions.ipynb)
