@@ -378,7 +378,7 @@ for name, (path, loss_history) in runs.items():
     last_epoch = loss_history[-updates_per_epoch:]
     print(f"更新 {len(path) - 1:>4} 回   最後のエポックの損失：{last_epoch.min():.4f}〜"
           f"{last_epoch.max():.4f}（最小二乗解：{best_loss:.4f}）   {name}")
-print("\n更新 t 回後の訓練データの損失：" + "".join(f"{t:>8}" for t in range(1, 9)))
+print("\n更新 t 回後の訓練データの損失：  " + "".join(f"{t:>8}" for t in range(1, 9)))
 for name, (path, loss_history) in runs.items():
     print(f"{name:<28}" + "".join(f"{value:8.3f}" for value in loss_history[1:9]))
 
