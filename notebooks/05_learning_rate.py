@@ -723,7 +723,7 @@ plt.show()
 # ## 9. Batch size and learning rate
 #
 # A mini-batch gradient $g_B$ is the mean of $B$ per-example gradients: an unbiased estimate of the
-# full gradient $g$ whose variance falls like $1/B$ (the variance of a mean of $B$ independent draws).
+# full gradient $g$ whose variance falls like $1/B$ (chapter 4, section 4 derived it and measured it).
 # One step moves the weights by $\eta\, g_B$, so its random part has variance $\propto \eta^2/B$ —
 # and over a stretch of training of fixed length $\eta \times (\text{steps})$ the noise adds up to a
 # variance $\propto \eta/B$. That ratio, the "noise scale" of SGD, is what the batch size and the
@@ -740,7 +740,8 @@ for B in (8, 32, 128):
 # %% [markdown]
 # The squared error of the mini-batch gradient falls like $1/B$: $B$ times it stays about constant.
 # (It is a little lower for $B = 128$ because the examples of a batch are drawn without
-# replacement from 1,297: the variance carries a factor $(N - B)/(N - 1)$, 0.90 for $B = 128$.)
+# replacement from 1,297: the variance carries chapter 4's finite-population correction
+# $(N - B)/(N - 1)$, 0.90 for $B = 128$.)
 #
 # **The linear-scaling rule** (Goyal et al., 2017, "Accurate, large minibatch SGD"): when you
 # multiply the batch size by $k$, multiply the learning rate by $k$ too. Then $\eta/B$ — the noise
