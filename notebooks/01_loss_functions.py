@@ -137,7 +137,8 @@ print(f"grad = {np.array2string(losses.mse_grad(y_pred, y_true), precision=4)}")
 # not make the batch size irrelevant: the *expected* gradient of a random batch is the same for
 # any batch size $B$, but its variance shrinks like $1/B$, so a small batch gives a noisier
 # gradient and the best step size still depends on $B$ (chapter 4 measures that noise and what it
-# does to the steps). *Why no ½?* Many texts define
+# does to the steps, chapter 5 how the batch size and the step size go together). *Why no ½?*
+# Many texts define
 # $\frac{1}{2}\sum(\hat y - y)^2$ so that the 2 of the derivative cancels. That changes the
 # gradient by a constant factor, not its direction; our MSE is the plain mean, so its gradient
 # keeps the 2.
