@@ -551,7 +551,7 @@ def plot_unit_activity(activity: dict, axes=None):
         colors = np.where(dead, "C3", "C2")
         ax.bar(np.arange(1, fractions.size + 1), np.where(dead, 0.02, fractions), color=colors, width=0.8)
         ax.set(title=tr(f"{label}: {dead.sum()} dead units of {fractions.size}",
-                        f"{label}: {fractions.size} 個中 {dead.sum()} 個が死んだユニット"),
+                        f"{label}: 死んだユニット {dead.sum()} 個（{fractions.size} 個中）"),
                xlabel=tr("hidden unit (sorted)", "隠れ層のユニット（活動の多い順）"), ylim=(0, 1.05))
     axes[0].set_ylabel(tr("fraction of inputs where active", "アクティブになる入力の割合"))
     return axes
