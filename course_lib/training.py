@@ -232,7 +232,7 @@ def _warn_chance_level(epoch: int, value: float, num_classes: int, lr: float) ->
         "(schedules.lr_range_test finds one). If the rate is tiny, it may just be slow.",
         f"エポック {epoch} の訓練損失（後半の平均 {value:.4f}）が、どのクラスにも 1/{num_classes} と答えたときの"
         f"損失、つまりチャンスレベル log({num_classes}) = {chance:.4f} 以上です。ネットワークは何も学習していません。"
-        f"学習率（{lr:.4g}）が大きいなら、最初の数ステップで ReLU のユニットが死んだのかもしれません（どの例でも"
+        f"学習率（{lr:.4g}）が大きいなら、最初の数ステップで ReLU のユニットが死んだのかもしれません（どのデータでも"
         "入力が負になり、二度と勾配が流れない）。新しい重みから、もっと小さな学習率でやり直してください"
         "（schedules.lr_range_test で探せます）。学習率がとても小さいなら、単に遅いだけかもしれません。"),
         UserWarning, stacklevel=5)  # points at the caller of fit
