@@ -112,7 +112,10 @@ rng = course_lib.setup_notebook(seed=0, lang="en")  # lang="ja": messages and pl
 # $$
 #
 # The gradient is proportional to the error: a prediction that is too big is pushed down, one that is
-# too small is pushed up, and the push is stronger the further off it is. Here is the library code:
+# too small is pushed up, and the push is stronger the further off it is. Here is the library code
+# (the first line of each function only checks its inputs — numbers, both of the same shape — and
+# returns them as float arrays; every function of the library starts with such a check, so that a
+# mistake is reported where it was made):
 
 # %%
 course_lib.show_source(losses.mse)

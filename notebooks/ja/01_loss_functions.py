@@ -80,7 +80,7 @@ rng = course_lib.setup_notebook(seed=0, lang="ja")  # lang="ja": メッセージ
 #
 # ライブラリは、分類の正解をどちらの形でも受け付けます。整数のラベル `(N,)` でも、one-hot表現の行 `(N, C)` でもかまいません。
 
-# %% [markdown] slideshow={"slide_type": "slide"} translates="b52272fb7e60"
+# %% [markdown] slideshow={"slide_type": "slide"} translates="4f097e44b1a7"
 # ## 2. 平均二乗誤差
 #
 # 予測 $\hat y$ と正解 $y$ のバッチがあり、数が全部で $M$ 個（行数 × 列数）あるとします。平均二乗誤差（MSE）は
@@ -95,7 +95,7 @@ rng = course_lib.setup_notebook(seed=0, lang="ja")  # lang="ja": メッセージ
 # \frac{\partial\,\mathrm{MSE}}{\partial \hat y_i} = \frac{1}{M}\, 2(\hat y_i - y_i) = \frac{2(\hat y_i - y_i)}{M}.
 # $$
 #
-# 勾配は誤差に比例します。大きすぎる予測は下へ、小さすぎる予測は上へ押され、外れているほど強く押されます。ライブラリのコードは次のとおりです。
+# 勾配は誤差に比例します。大きすぎる予測は下へ、小さすぎる予測は上へ押され、外れているほど強く押されます。ライブラリのコードは次のとおりです（各関数の 1 行目は入力を確かめているだけです。数であること、2 つの形が同じであることを確かめ、float の配列にして返します。ライブラリの関数はどれもこうした確認から始まるので、間違いはそれをした場所で報告されます）。
 
 # %% translates="4a4434e5fff6"
 course_lib.show_source(losses.mse)
