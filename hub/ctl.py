@@ -36,6 +36,7 @@ def start(port: int) -> int:
     print(f"Hub:       {hub_url}  (loopback only)")
     print(f"Log in:    any name; password {password}  (learner 'instructor' is the admin)")
     print(f"Hand-out:  {student_repo.nbgitpuller_link(hub_url, repo.as_uri())}")
+    print(f"日本語版:  {student_repo.nbgitpuller_link(hub_url, repo.as_uri(), notebook='ja/01_loss_functions.ipynb')}")
     print("Stop:      Ctrl-C stops the hub; `make hub-stop` also ends every learner's server.\n", flush=True)
     env = dict(os.environ, COURSE_HUB_DIR=str(STATE), COURSE_HUB_PORT=str(port),
                COURSE_HUB_PROXY=proxy, COURSE_HUB_PASSWORD=password)

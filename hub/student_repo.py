@@ -30,9 +30,10 @@ TARGET = "backprop-from-zero"  # the folder in each learner's home
 GIT_ID = ["-c", "user.name=Backprop from Zero", "-c", "user.email=course@localhost"]
 README = """# Backprop from Zero — student copies
 
-The six chapters without their reference solutions. Your hub put them in `~/{target}`.
-Write your answers in the exercise cells and run them: `check(...)` tells you whether they pass.
-Your changes are yours: when your instructor hands out an update, clicking the link again keeps them.
+The six chapters without their reference solutions (日本語版は `ja/` に). Your hub put them in
+`~/{target}`. Write your answers in the exercise cells and run them: `check(...)` tells you whether
+they pass. Your changes are yours: when your instructor hands out an update, clicking the link
+again keeps them.
 """
 
 
@@ -43,10 +44,10 @@ def git(repo: Path, *args: str) -> str:
 
 
 def build_student_copies(out: Path) -> list[Path]:
-    """Write the student copies of every chapter into ``out`` with ``tools/make_student.py``."""
+    """Write the student copies of both editions into ``out`` (Japanese in ``out/ja/``)."""
     subprocess.run([sys.executable, str(ROOT / "tools" / "make_student.py"), "--out", str(out)],
                    check=True, cwd=ROOT, capture_output=True, text=True)
-    return sorted(out.glob("*.ipynb"))
+    return sorted([*out.glob("*.ipynb"), *out.glob("ja/*.ipynb")])
 
 
 def update_repo(repo: Path, message: str = "Update the student copies") -> bool:
@@ -58,10 +59,12 @@ def update_repo(repo: Path, message: str = "Update the student copies") -> bool:
         copies = build_student_copies(Path(tmp))
         if not copies:
             raise RuntimeError("make_student.py wrote no notebook")
-        for old in repo.glob("*.ipynb"):
+        for old in [*repo.glob("*.ipynb"), *repo.glob("ja/*.ipynb")]:
             old.unlink()
         for nb in copies:
-            shutil.copy2(nb, repo / nb.name)
+            target = repo / nb.relative_to(tmp)
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy2(nb, target)
     (repo / "README.md").write_text(README.format(target=TARGET))
     git(repo, "add", "-A")
     if not git(repo, "status", "--porcelain").strip():
@@ -95,8 +98,8 @@ def main(argv=None) -> int:
         changed = update_repo(args.out)
         print(f"{args.out}: {'committed the new student copies' if changed else 'already up to date'}")
     repo = args.repo or args.out.resolve().as_uri()
-    for nb in ("01_loss_functions.ipynb",):
-        print(f"nbgitpuller link: {nbgitpuller_link(args.hub, repo, branch=args.branch, notebook=nb)}")
+    for label, nb in (("English", "01_loss_functions.ipynb"), ("日本語", "ja/01_loss_functions.ipynb")):
+        print(f"nbgitpuller link ({label}): {nbgitpuller_link(args.hub, repo, branch=args.branch, notebook=nb)}")
     return 0
 
 

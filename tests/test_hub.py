@@ -143,6 +143,7 @@ def test_a_learners_edits_survive_a_second_pull(classroom):
     assert ada.notebook(f"{COURSE}/{CH6}")["cells"][-1]["source"] == "Update from the instructor."
     assert (ada.home / COURSE / "errata.md").read_text() == "Errata for week 2.\n"
     assert (ada.home / COURSE / "notes.md").read_text() == "ada's file"
+    assert (ada.home / COURSE / "ja" / CH1).exists(), "the Japanese edition was not handed out"
     bob = learners[1]
     assert bob.notebook(f"{COURSE}/{CH1}")["cells"][-1]["source"] != "My own notes on chapter 1."
 

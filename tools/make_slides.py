@@ -36,12 +36,10 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
-import math
 import re
 import shutil
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -129,20 +127,6 @@ def _load_tool(name: str):
 layout_tool = _load_tool("slide_layout")
 notes_tool = _load_tool("teaching_notes")
 
-
-def _display_wrapped(line: str, chars: int) -> int:
-    """Lines a text line wraps into, a full-width character (Japanese) counting as two Latin ones.
-
-    slide_layout measures lines in characters, which fits English; a Japanese character is about
-    twice as wide (20 px at the decks' 20 px text, Latin ~11 px), so Japanese sections came out too
-    tall (11 of 364 sub-slides, title slides included, measured in Chromium). The same count for
-    English text, where no character is full-width.
-    """
-    width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
-    return max(1, math.ceil(width / chars))
-
-
-layout_tool._wrapped = _display_wrapped  # the decks' copy of the layout; live slides keep make notebooks' marks
 
 NO_REVEAL_BANNER = {"en": "reveal.js could not be loaded: the slides are shown as one page.",
                     "ja": "reveal.js を読み込めませんでした。スライドを 1 ページにまとめて表示しています。"}
