@@ -120,7 +120,7 @@ def test_check_stops_at_an_unfinished_exercise(capsys):
 
     with pytest.raises(NotImplementedError, match="Exercise 1.1"):
         check("1.1", stub)
-    assert "[NOT YET] Exercise 1.1: Exercise 1.1: write your solution here" in capsys.readouterr().out
+    assert "[NOT YET] Exercise 1.1: not answered yet" in capsys.readouterr().out
 
 
 def test_chapter_1_checkers():
@@ -142,7 +142,7 @@ def test_unknown_exercise_id():
 
 def test_every_chapter_has_at_least_three_registered_exercises():
     ids = list_exercises()
-    for chapter in {i.split(".")[0] for i in ids}:
+    for chapter in range(1, 7):  # other tests may register made-up exercises such as "99.1"
         assert sum(i.startswith(f"{chapter}.") for i in ids) >= 3
     assert isinstance(Result(True, ""), Result)
 
