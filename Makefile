@@ -57,11 +57,13 @@ lab: $(STAMP)  ## open the course in JupyterLab
 # 日本語版: the Japanese chapters, with JupyterLab's own menus in Japanese (its language pack). The
 # interface language is kept in a settings folder of its own inside .venv/, so `make lab` stays English.
 LAB_JA_SETTINGS := $(abspath $(VENV))/lab-settings-ja
+# `make lab-ja LAB_JA_DIR=build/student/ja`: the Japanese student copies, menus in Japanese too.
+LAB_JA_DIR ?= notebooks/ja
 lab-ja: $(STAMP)  ## 日本語版: open the Japanese chapters, JupyterLab's menus in Japanese
 	@mkdir -p $(LAB_JA_SETTINGS)/@jupyterlab/translation-extension
 	@[ -f $(LAB_JA_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings ] || \
 	  echo '{"locale": "ja_JP"}' > $(LAB_JA_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
-	JUPYTERLAB_SETTINGS_DIR=$(LAB_JA_SETTINGS) $(BIN)/jupyter lab --notebook-dir=notebooks/ja --port=$(PORT) $(ROOT_FLAG)
+	JUPYTERLAB_SETTINGS_DIR=$(LAB_JA_SETTINGS) $(BIN)/jupyter lab --notebook-dir=$(LAB_JA_DIR) --port=$(PORT) $(ROOT_FLAG)
 
 test: $(STAMP)  ## run every test and every notebook (strict nbval)
 	@$(MAKE) --no-print-directory hub-proxy-if-possible

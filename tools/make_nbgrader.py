@@ -53,7 +53,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "{course_id}"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
-c.CourseDirectory.assignments = {assignments!r}
 # Chapters execute in seconds to a minute; leave room for a slow machine.
 c.ExecutePreprocessor.timeout = 600
 # release_assignment / fetch / submit / collect go through this folder. On a shared server
@@ -93,7 +92,7 @@ def build(paths, out: Path) -> list[Path]:
         print(f"{target}: {tests} graded test cell(s)")
         written.append(target)
     assignments = {assignment_name(p): {} for p in paths}
-    (out / "nbgrader_config.py").write_text(CONFIG.format(course_id=COURSE_ID, assignments=assignments),
+    (out / "nbgrader_config.py").write_text(CONFIG.format(course_id=COURSE_ID),
                                             encoding="utf-8")
     print(f"{out / 'nbgrader_config.py'}: course {COURSE_ID!r}, assignments {', '.join(assignments)}")
     return written
