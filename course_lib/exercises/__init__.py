@@ -131,15 +131,20 @@ def check(exercise_id: str, answer) -> Result:
     Raises
     ------
     NotImplementedError
-        When the answer is still the student copy's placeholder, so that "Run All" stops at the
-        first unfinished exercise (after printing what to do).
+        When the answer is still the student copy's placeholder (``...``, or a function that
+        raises ``NotImplementedError``), so that "Run All" stops at the first unfinished exercise
+        (after printing what to do).
     """
     if not isinstance(exercise_id, str):
         raise TypeError(f"exercise_id must be a string like '1.2', got {exercise_id!r}")
     _load_chapter(exercise_id)
     if exercise_id not in _REGISTRY:
         raise ValueError(f"unknown exercise_id {exercise_id!r}; known: {', '.join(list_exercises())}")
-    if answer is None or answer is Ellipsis:
+    if answer is Ellipsis:  # the student copy's placeholder for a value: stop "Run All" here too
+        print(_verdict(False, exercise_id, _unanswered()))
+        raise NotImplementedError(tr(f"Exercise {exercise_id} is not answered yet",
+                                     f"演習 {exercise_id} はまだ解答されていません"))
+    if answer is None:
         result = Result(False, _unanswered())
     else:
         title, checker = _REGISTRY[exercise_id]

@@ -16,7 +16,15 @@ import numpy as np
 from course_lib.exercises import Result
 from course_lib.i18n import tr
 
-__all__ = ["uses_name", "real_array"]
+__all__ = ["uses_name", "real_array", "returned_none"]
+
+
+def _returned_none(name: str) -> str:
+    return tr(f"{name}: your answer returned None — is a `return` missing (a `print` does not return)?",
+              f"{name}: 答えが None を返しました。`return` を書き忘れていませんか（`print` では値は返りません）。")
+
+
+returned_none = _returned_none
 
 
 def _code_names(code: types.CodeType) -> set[str]:
@@ -53,6 +61,8 @@ def real_array(name: str, value, finite: bool = True) -> tuple[np.ndarray | None
     finite : bool, default True
         Reject NaN and inf too (``False``: let the caller give a more specific hint).
     """
+    if value is None:
+        return None, Result(False, _returned_none(name))
     try:
         array = np.asarray(value)
     except (TypeError, ValueError):  # ragged lists
