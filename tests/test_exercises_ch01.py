@@ -157,3 +157,12 @@ def test_every_hint_has_a_japanese_text(japanese, exercise_id, bad):
 def test_japanese_passes_print_japanese(japanese, exercise_id, answer, capsys):
     assert check(exercise_id, answer)
     assert JAPANESE.search(capsys.readouterr().out)
+
+
+def test_a_gradient_that_destroys_its_input_is_caught():
+    def in_place(y_pred, y_true):
+        y_pred -= y_true
+        return 2 * y_pred / y_pred.size
+
+    result = check("1.1", in_place)
+    assert not result and "changed its input y_pred in place" in result.message, result.message

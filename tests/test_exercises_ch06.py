@@ -133,7 +133,7 @@ def test_complex_and_nan_answers_are_rejected_with_a_message(exercise_id, bad, h
 
 # ------------------------------------------------------------------ 6.7 stratified split
 def _split(y, fraction, rng, *, shuffle=True, stratify=True, swap=False, mask=False,
-           global_rng=False, overlap=False):
+           global_rng=False, overlap=False, truncate=False):
     """A reference stratified split, with one switchable mistake at a time."""
     draw = np.random.permutation if global_rng else rng.permutation
     if not stratify:
@@ -145,7 +145,7 @@ def _split(y, fraction, rng, *, shuffle=True, stratify=True, swap=False, mask=Fa
         for k in np.unique(y):
             idx = np.flatnonzero(y == k)
             idx = draw(idx) if shuffle else idx
-            n_val = round(fraction * len(idx))
+            n_val = int(fraction * len(idx)) if truncate else round(fraction * len(idx))
             val.append(idx[:n_val])
             train.append(idx[n_val - 1 if overlap else n_val:])
         val, train = np.concatenate(val), np.concatenate(train)
@@ -171,6 +171,7 @@ def test_stratified_split_reference_passes():
         (dict(mask=True), "boolean mask"),
         (dict(global_rng=True), "rng argument"),
         (dict(overlap=True), "used twice"),
+        (dict(truncate=True), "int() cuts 2.6 down to 2"),
     ],
 )
 def test_stratified_split_checker_hints(change, hint):
@@ -247,3 +248,16 @@ def test_english_messages_unchanged_after_japanese(japanese):
     course_lib.setup_notebook(0, lang="en")
     result = check("6.2", lambda s, y: float(np.mean(s.argmin(axis=1) == y)))
     assert "Hint: the prediction is the LARGEST score: argmax, not argmin." in result.message
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("6.1", lambda X: None), ("6.3", lambda y_true, y_pred: None), ("6.4", lambda image, dy, dx: None),
+])
+def test_an_answer_that_returns_none_is_told_a_return_is_missing(exercise_id, answer):
+    result = check(exercise_id, answer)
+    assert not result and "returned None" in result.message, result.message
+
+
+def test_normalising_by_the_images_own_maximum_is_caught():
+    result = check("6.1", lambda X: X / X.max())
+    assert not result and "not by X.max()" in result.message, result.message

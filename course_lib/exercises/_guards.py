@@ -16,7 +16,7 @@ import numpy as np
 from course_lib.exercises import Result
 from course_lib.i18n import tr
 
-__all__ = ["uses_name", "real_array", "returned_none"]
+__all__ = ["uses_name", "real_array", "returned_none", "changed_input"]
 
 
 def _returned_none(name: str) -> str:
@@ -92,3 +92,20 @@ def real_array(name: str, value, finite: bool = True) -> tuple[np.ndarray | None
     if finite and not np.all(np.isfinite(array)):
         return None, Result(False, tr(f"{name}: contains NaN or inf.", f"{name}: NaN か inf が含まれています。"))
     return array, None
+
+
+def changed_input(**given_and_original) -> Result | None:
+    """A failing Result if the learner's function changed an array it was given, in place.
+
+    Each keyword names an argument as the exercise does, with the pair ``(given, original)``:
+    the copy the function received and the untouched original, e.g.
+    ``changed_input(p=(p_given, p), g=(g_given, g))``.
+    """
+    for name, (given, original) in given_and_original.items():
+        if not np.array_equal(given, original):
+            return Result(False, tr(
+                f"your function changed its input {name} in place (e.g. `{name} -= …`). Hint: compute "
+                f"a new array and return it; the caller still needs the old {name}.",
+                f"関数が入力の {name} をその場で書き換えています（たとえば `{name} -= …`）。"
+                f"ヒント: 新しい配列を計算して返しましょう。呼び出し側はもとの {name} をまだ使います。"))
+    return None

@@ -10,7 +10,7 @@ import numpy as np
 
 from course_lib import losses
 from course_lib.exercises import Result, compare_arrays, exercise
-from course_lib.exercises._guards import real_array, uses_name
+from course_lib.exercises._guards import changed_input, real_array, uses_name
 from course_lib.i18n import tr
 
 
@@ -37,7 +37,11 @@ def _check_mse_grad(answer) -> Result:
         y_pred, y_true = rng.normal(size=shape), rng.normal(size=shape)
         reference = losses.mse_grad(y_pred, y_true)
         name = tr(f"mse_grad(y_pred, y_true) for shape {shape}", f"形状 {shape} の入力での mse_grad(y_pred, y_true)")
-        yours, problem = real_array(name, answer(y_pred.copy(), y_true.copy()))
+        given = (y_pred.copy(), y_true.copy())
+        yours, problem = real_array(name, answer(*given))
+        if problem is not None:
+            return problem
+        problem = changed_input(y_pred=(given[0], y_pred), y_true=(given[1], y_true))
         if problem is not None:
             return problem
         result = compare_arrays(name, yours, reference)

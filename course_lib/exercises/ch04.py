@@ -72,6 +72,7 @@ def _check_gd_step(answer) -> Result:
         rng = np.random.default_rng(seed)
         p, g = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
         lr = float(rng.uniform(0.01, 0.5))
+        # An update in place (p -= lr * g; return p) is allowed: the library's SGD works that way.
         value, problem = real_array("gd_step(p, g, lr)", _quietly(answer, p.copy(), g.copy(), lr))
         if problem is not None:
             return Result(False, problem.message + tr(" Hint: return the new parameters p - lr * g.",

@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 
 from course_lib.exercises import Result, compare_arrays, exercise
+from course_lib.exercises._guards import returned_none
 from course_lib.i18n import tr
 from course_lib.layers import SoftmaxCrossEntropy
 from course_lib.network import MLP
@@ -34,10 +35,12 @@ def _shift_reference(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
 def _check_normalize(answer) -> Result:
     for seed in range(3):
         rng = np.random.default_rng(seed)
-        X = rng.integers(0, 256, size=(5, 784), dtype=np.uint8)
-        X[0, :3] = [0, 255, 128]
+        X = rng.integers(0, 256 if seed < 2 else 200, size=(5, 784), dtype=np.uint8)  # seed 2: no white pixel
+        X[0, :2] = [0, 128]
         original = X.copy()
         out = answer(X)
+        if out is None:
+            return Result(False, returned_none("my_normalize(X)"))
         if not np.array_equal(X, original):
             return Result(False, tr("your function changed its input X. Hint: return a new array "
                                     "(X / 255 does), do not divide X in place.",
@@ -51,6 +54,12 @@ def _check_normalize(answer) -> Result:
                                     "ヒント: NumPy では `X / 255` は浮動小数点数に、`X // 255` は整数になります。"))
         result = compare_arrays("my_normalize(X)", arr, X / 255.0, rtol=1e-6, atol=1e-7)
         if not result:
+            if X.max() < 255 and arr.shape == X.shape and np.allclose(arr, X / X.max(), rtol=1e-6):
+                return Result(False, result.message + tr(" Hint: divide by 255, the largest value a pixel CAN "
+                                                         "take, not by X.max(): on images without a white pixel "
+                                                         "X.max() stretches the contrast.",
+                                                         " ヒント: X.max() ではなく、画素がとりうる最大値 255 で割ります。"
+                                                         "真っ白な画素のない画像では、X.max() で割ると濃淡が引き伸ばされます。"))
             if np.allclose(arr, X / 256.0, rtol=1e-6):
                 return Result(False, result.message + tr(" Hint: the largest pixel value is 255, "
                                                          "so divide by 255 (then 255 becomes exactly 1).",
@@ -116,7 +125,10 @@ def _check_confusion(answer) -> Result:
         y_pred[0], y_true[0] = 9, 4  # make the matrix clearly non-symmetric
         expected = np.zeros((10, 10), dtype=np.int64)
         np.add.at(expected, (y_true, y_pred), 1)
-        out = np.asarray(answer(y_true, y_pred))
+        out = answer(y_true, y_pred)
+        if out is None:
+            return Result(False, returned_none("my_confusion_matrix(y_true, y_pred)"))
+        out = np.asarray(out)
         bad = _not_real("my_confusion_matrix(y_true, y_pred)", out)
         if bad is not None:
             return bad
@@ -159,6 +171,8 @@ def _check_shift(answer) -> Result:
                                     "関数が入力の image を書き換えています。ヒント: 新しい配列"
                                     "（np.zeros_like(image)）を用意して、ずらした画素をそこへコピーしましょう。"))
         expected = _shift_reference(image, dy, dx)
+        if out is None:
+            return Result(False, returned_none(f"shift_image(image, {dy}, {dx})"))
         bad = _not_real(f"shift_image(image, {dy}, {dx})", out)
         if bad is not None:
             return bad
@@ -385,7 +399,7 @@ def _check_early_stop(answer) -> Result:
 def _split_problem(seed: int):
     """Labels of 3 unbalanced classes in a shuffled order, and a validation fraction."""
     rng = np.random.default_rng(seed)
-    y = np.repeat([0, 1, 2], [40, 25, 15])
+    y = np.repeat([0, 1, 2], [41, 27, 13])  # 0.2 × count = 8.2, 5.4, 2.6: round() and int() differ
     return rng.permutation(y), 0.2
 
 
@@ -437,13 +451,20 @@ def _check_stratified_split(answer) -> Result:
                                     f"2 つを合わせて {len(train_idx) + len(val_idx)} 枚ですが、y には "
                                     f"{len(y)} 枚あります。ヒント: どの画像も訓練か検証のどちらかに入ります。"))
         counts = np.bincount(y[val_idx], minlength=3)
-        wanted = fraction * np.bincount(y)
-        if np.all(np.abs(np.bincount(y[train_idx], minlength=3) - wanted) < 1):
+        wanted = np.array([round(fraction * c) for c in np.bincount(y)])
+        if np.all(np.abs(np.bincount(y[train_idx], minlength=3) - fraction * np.bincount(y)) < 1):
             return Result(False, tr("the parts are swapped: val_idx should be the SMALL part, a "
                                     f"fraction {fraction} of each class.",
                                     "2 つが入れ替わっています。val_idx は各クラスの割合 "
                                     f"{fraction} の「小さい」方です。"))
-        if not np.all(np.abs(counts - wanted) < 1):
+        if not np.array_equal(counts, wanted) and np.array_equal(counts, np.floor(fraction * np.bincount(y))):
+            return Result(False, tr(f"the validation part has {counts.tolist()} images of the classes 0, 1, 2, "
+                                    f"{wanted.tolist()} wanted. Hint: int() cuts 2.6 down to 2; the task says "
+                                    "round(val_fraction * count), which gives 3.",
+                                    f"検証データのクラス 0, 1, 2 の枚数が {counts.tolist()} ですが、{wanted.tolist()} "
+                                    "のはずです。ヒント: int() は 2.6 を 2 に切り捨てます。問題文のとおり "
+                                    "round(val_fraction * count) を使うと 3 になります。"))
+        if not np.array_equal(counts, wanted):
             return Result(False, tr(f"the validation part has {counts.tolist()} images of the classes "
                                     f"0, 1, 2; a stratified split takes {fraction} of each class: "
                                     f"{wanted.tolist()}. Hint: split every class separately "
