@@ -332,7 +332,7 @@ def exercise_cells(nb):
     found, heading = [], None
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            heading = (re.findall(r"^###\s*Exercise\s+(\d+\.\d+)", cell.source, re.M) or [heading])[-1]
+            heading = (re.findall(r"^###\s*(?:Exercise|演習)\s+(\d+\.\d+)", cell.source, re.M) or [heading])[-1]
         elif solution_regions(cell.source):
             found.append((index, heading, re.findall(r"""check\(\s*["'](\d+\.\d+)["']""", cell.source)))
     return found

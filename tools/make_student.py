@@ -68,7 +68,7 @@ CHAPTER_GLOB_JA = "notebooks/ja/[0-9][0-9]_*.ipynb"
 
 BEGIN_RE = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
 END_RE = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
-EXERCISE_HEADING_RE = re.compile(r"^#{1,6}[ \t]*Exercise[ \t]+(\d+\.\d+)", re.MULTILINE)
+EXERCISE_HEADING_RE = re.compile(r"^#{1,6}[ \t]*(?:Exercise|演習)[ \t]+(\d+\.\d+)", re.MULTILINE)
 SECTION_HEADING_RE = re.compile(r"^#{1,2}[ \t]+\S", re.MULTILINE)
 CHECK_CALL_RE = re.compile(r"""^[ \t]*(?:assert[ \t]+)?check\([ \t]*["'](\d+\.\d+)["'][ \t]*,[ \t]*(.+?)\)[ \t]*$""",
                            re.MULTILINE)

@@ -524,7 +524,7 @@ print(f"誤差信号から求めた dL/dw: {dL_dw:.4f}   中心差分: {dL_dw_nu
 #
 # 演習のセルに自分の答えを書いて実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。このノートブックでは、各演習のセルに模範解答がすでに入っています。読む前にまず自分で解いてみましょう（`make student` を実行すると、模範解答の代わりに空欄の入ったコピーが作られます）。
 #
-# ### Exercise 1.1 — MSE の勾配
+# ### 演習 1.1 — MSE の勾配
 # 任意の形状の配列について $\partial\,\mathrm{MSE}/\partial \hat y$ を返す関数 `my_mse_grad(y_pred, y_true)` を書いてください。`losses.mse_grad` は呼ばないでください。
 
 # %% translates="96ea88520a28"
@@ -537,7 +537,7 @@ def my_mse_grad(y_pred, y_true):
 check("1.1", my_mse_grad)
 
 # %% [markdown] translates="d0baf2ad7a6e"
-# ### Exercise 1.2 — 安定な log-softmax
+# ### 演習 1.2 — 安定な log-softmax
 # ロジットの 2 次元配列 `(N, C)` について、行ごとに log-softmax を計算する関数 `my_log_softmax(z)` を書いてください。±1000 のようなロジットでも、結果が有限の値でなければなりません（第6節）。`losses.log_softmax` と `losses.softmax` は呼ばないでください。
 
 # %% translates="779b3d84cc0f"
@@ -551,7 +551,7 @@ def my_log_softmax(z):
 check("1.2", my_log_softmax)
 
 # %% [markdown] translates="5773d5b8d029"
-# ### Exercise 1.3 — 「7」と「3」を手で計算する
+# ### 演習 1.3 — 「7」と「3」を手で計算する
 # 第5節の出力（「7」に 0.70、「3」に 0.14、ほかは 0.02）で、正解の数字が 3 のときの交差エントロピー誤差を、`np.log` だけを使って 1 つの数として計算してください。
 
 # %% translates="fa78e328d907"
@@ -561,7 +561,7 @@ ce_by_hand = -np.log(0.14)
 check("1.3", ce_by_hand)
 
 # %% [markdown] translates="b7d13788f6b5"
-# ### Exercise 1.4 — まとめて計算する勾配
+# ### 演習 1.4 — まとめて計算する勾配
 # ロジット `(N, C)` と整数のラベル `(N,)` について、ソフトマックス関数と交差エントロピー誤差（平均）を合わせた $\partial L/\partial z$ を返す関数 `my_sce_grad(logits, labels)` を書いてください。`losses.softmax` と `losses.one_hot` は使ってかまいませんが、`losses.softmax_cross_entropy_grad` は使わないでください。
 
 # %% translates="c5a4cfc83ef0"
@@ -575,7 +575,7 @@ def my_sce_grad(logits, labels):
 check("1.4", my_sce_grad)
 
 # %% [markdown] translates="372e0c142fef"
-# ### Exercise 1.5 — ロジットから計算する二値交差エントロピー誤差
+# ### 演習 1.5 — ロジットから計算する二値交差エントロピー誤差
 # 0/1 の正解 `t` に対する $\sigma(z)$ の二値交差エントロピー誤差の平均を返す関数 `my_bce_with_logits(z, t)` を書いてください（`z` と `t` は同じ形状の配列で、形状は何でもかまいません）。第6節のように、ロジット `z` から計算します。±1000 のようなロジットでも、`inf` や `nan`、頭打ちになった値ではなく、正確な値を返さなければなりません。ヒント: `np.log1p(x)` は $\log(1 + x)$ を計算します。
 
 # %% translates="f04d30e1810d"

@@ -562,7 +562,7 @@ plt.show()
 #
 # 演習のセルに自分の答えを書いて実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。このノートブックでは、各演習のセルに模範解答がすでに入っています。読む前にまず自分で解いてみましょう（`make student` を実行すると、模範解答の代わりに空欄の入ったコピーが作られます）。
 #
-# ### Exercise 2.1 — 中心差分
+# ### 演習 2.1 — 中心差分
 # 1つの float を受け取る関数 `f` について、$f'(x)$ の中心差分による推定値を返す `central_difference(f, x, h=1e-5)` を書きましょう。`numerical_derivative` は呼ばないでください。
 
 # %% translates="7410989347ba"
@@ -575,7 +575,7 @@ def central_difference(f, x, h=1e-5):
 check("2.1", central_difference)
 
 # %% [markdown] translates="d850b5a724e2"
-# ### Exercise 2.2 — 局所的な勾配
+# ### 演習 2.2 — 局所的な勾配
 # **softplus** 関数 $\mathrm{softplus}(x) = \log(1 + e^x)$ は、ReLU関数をなめらかにしたものです。その微分を連鎖律で導き（外側の関数は $\log u$、内側は $u = 1 + e^x$）、float `x` に対してそれを返す `softplus_grad(x)` を書きましょう。式を整理してみてください。この章に出てきたどの関数になるでしょうか。どんな float でも、$x = \pm 800$ でも動くようにしてください。$e^{800}$ は float64 ではオーバーフローします（第1章第6節）。指数関数には $\le 0$ の数だけを入れるように、式を工夫しましょう。
 
 # %% translates="8a440179808a"
@@ -591,7 +591,7 @@ def softplus_grad(x):
 check("2.2", softplus_grad)
 
 # %% [markdown] translates="fada14e85316"
-# ### Exercise 2.3 — 手で求める勾配
+# ### 演習 2.3 — 手で求める勾配
 # 入力 $x = 1.5$、目標値 $t = 0.5$ のデータ1つについて、tanh のニューロンの損失を $L(w, b) = \big(\tanh(wx + b) - t\big)^2$ とします。第3節と同じように $\partial L/\partial w$ と $\partial L/\partial b$ を手で導き（途中のステップを $z = wx + b$、$a = \tanh z$ と名付けましょう）、その組 `(dL_dw, dL_db)` を float で返す `grad_by_hand(w, b)` を書きましょう。チェックは、ランダムな点で `Value.backward()` と比べます。
 
 # %% translates="4dd8e956df79"
@@ -607,7 +607,7 @@ def grad_by_hand(w, b):
 check("2.3", grad_by_hand)
 
 # %% [markdown] translates="e58fd1445365"
-# ### Exercise 2.4 — エンジンで求める勾配
+# ### 演習 2.4 — エンジンで求める勾配
 # `gradient(f, xs)` を書きましょう。`f` は `Value` のリストを受け取って `Value` を1つ返す関数、`xs` は float のリストです。`xs` での偏微分 $\partial f / \partial x_i$ のリストを返してください。ただし、入力がいくつあっても、`backward()` の呼び出しは全部で「1回」だけにします（チェックが呼び出し回数を数えます）。テストに使う関数の中には、同じ入力を何度も使うもの（ファンアウト）もあります。
 
 # %% translates="b95e2449a427"
@@ -622,7 +622,7 @@ def gradient(f, xs):
 check("2.4", gradient)
 
 # %% [markdown] translates="d48b0f3223fa"
-# ### Exercise 2.5 — メモリを予測する
+# ### 演習 2.5 — メモリを予測する
 # `model = MLP(layer_sizes)`（レイヤの間に ReLU関数、float64）に `batch_size` 個のデータからなるバッチを1回順伝播した後、`memory.cached_bytes(model)` が報告するバイト数を返す `predict_cached_bytes(layer_sizes, batch_size)` を書きましょう。ネットワークは作らずに、各レイヤが保持するもの（第8節）から求めてください。それから使ってみましょう。`MLP([784, 1000, 1000, 1000, 10])` は、バッチ512のとき何 MiB を保持するでしょうか。
 
 # %% translates="a46f55e04a2e"

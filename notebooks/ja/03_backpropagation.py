@@ -870,7 +870,7 @@ for key, param in reg_net.params.items():
 #
 # 演習のセルに自分の答えを書いて実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。このノートブックでは、各演習のセルに模範解答がすでに入っています。読む前にまず自分で解いてみましょう（`make student` を実行すると、模範解答の代わりに空欄の入ったコピーが作られます）。
 #
-# ### Exercise 3.1 — シグモイド関数の逆伝播
+# ### 演習 3.1 — シグモイド関数の逆伝播
 # キャッシュした出力 `out` $= \sigma(x)$ と誤差信号 `grad_out` $= \partial L/\partial\sigma(x)$（どちらも同じ形状で、形状は何でもかまいません）を受け取り、$\partial L/\partial x$ を返す関数 `sigmoid_backward(out, grad_out)` を書いてください。引数は書き換えないでください。
 
 # %% translates="2e2468558303"
@@ -883,7 +883,7 @@ def sigmoid_backward(out, grad_out):
 check("3.1", sigmoid_backward)
 
 # %% [markdown] translates="0e7e0514a168"
-# ### Exercise 3.2 — Linearレイヤの 3 つの勾配
+# ### 演習 3.2 — Linearレイヤの 3 つの勾配
 # $y = xW + b$ について、タプル `(dx, dW, db)` を返す関数 `linear_backward(x, W, grad_out)` を書いてください。形状は `x` が $(N, D_{in})$、`W` が $(D_{in}, D_{out})$、`grad_out` が $(N, D_{out})$ です。ヒント: それぞれの結果がもつべき形状から考え始めましょう。
 
 # %% translates="b569a5f8ab46"
@@ -896,7 +896,7 @@ def linear_backward(x, W, grad_out):
 check("3.2", linear_backward)
 
 # %% [markdown] translates="9fde66baeb48"
-# ### Exercise 3.3 — 2 層ネットワークの逆伝播
+# ### 演習 3.3 — 2 層ネットワークの逆伝播
 # 第5節のネットワーク（Linear → ReLU → Linear → ソフトマックス関数と交差エントロピー誤差、正解ラベル `y` は整数）について、辞書 `{"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}` を返す関数 `two_layer_backward(X, y, W1, b1, W2, b2)` を書いてください。レイヤは使わず、NumPy と `losses` だけを使います。まず順伝播をもう一度計算し、次に第5節の逆伝播の行をたどります（`dZ2` は `losses.one_hot` か `losses.softmax_cross_entropy_grad` で求まります）。レイヤを呼び出すと、`check` が気づきます。
 
 # %% translates="b5533ab1ea65"
@@ -913,7 +913,7 @@ def two_layer_backward(X, y, W1, b1, W2, b2):
 check("3.3", two_layer_backward)
 
 # %% [markdown] translates="0f02a20f4c13"
-# ### Exercise 3.4 — ヤコビ行列を使わないソフトマックス関数の逆伝播
+# ### 演習 3.4 — ヤコビ行列を使わないソフトマックス関数の逆伝播
 # 関数 `softmax_backward(p, grad_out)` を書いてください。形状 $(N, C)$ の確率 `p` $= \mathrm{softmax}(z)$（データ 1 つにつき 1 行）と、同じ形状の `grad_out` $= \partial L/\partial p$ を受け取り、$\partial L/\partial z$ を返します。各行は $\mathrm{diag}(p) - pp^\top$ とのベクトル・ヤコビ積です（第10節）。これを **$C \times C$ の行列を一切作らずに** 計算してください（`check` は $C = 2000$ のときに関数が確保するメモリを測ります）。引数は書き換えないでください。
 
 # %% translates="db18485f5406"
@@ -926,7 +926,7 @@ def softmax_backward(p, grad_out):
 check("3.4", softmax_backward)
 
 # %% [markdown] translates="538105171641"
-# ### Exercise 3.5 — Heの初期値
+# ### 演習 3.5 — Heの初期値
 # 後ろに ReLU が続く `Linear` レイヤの、形状 `(fan_in, fan_out)` の重みの初期値 `W` を返す関数 `he_init(fan_in, fan_out, rng)` を書いてください。ランダムで（第11節: 対称性を作らない）、平均 0、標準偏差は ReLU についての分散の議論から得られる値とし、渡された乱数生成器 `rng` から生成します（同じシードからは同じ重みが得られなければなりません）。
 
 # %% translates="18a2cf1035e3"
@@ -939,7 +939,7 @@ def he_init(fan_in, fan_out, rng):
 check("3.5", he_init)
 
 # %% [markdown] translates="802825c69f3d"
-# ### Exercise 3.6 — 死んだ ReLU ユニット
+# ### 演習 3.6 — 死んだ ReLU ユニット
 # 後ろに ReLU が続くレイヤ $z = XW + b$ について、関数 `dead_units(W, b, X)` を書いてください。ユニットごとに 1 つの要素をもつ真偽値の配列（形状 `(units,)`）を返し、バッチ `X` でユニットが **死んでいる** 所を `True` にします。死んでいるとは、どのデータでも ReLU が 0 を出力し、勾配がまったく通らないことです（第13節）。ちょうど $z = 0$ になる境目の場合に注意してください。
 
 # %% translates="c553d52fb275"

@@ -750,7 +750,7 @@ for name, h in moons_runs.items():
 #
 # 演習のセルに自分の答えを書いて実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。このノートブックでは、各演習のセルに模範解答がすでに入っています。読む前にまず自分で解いてみましょう（`make student` を実行すると、模範解答の代わりに空欄の入ったコピーが作られます）。
 #
-# ### Exercise 4.1 — 勾配降下法の1ステップ
+# ### 演習 4.1 — 勾配降下法の1ステップ
 # パラメータ `p` と勾配 `g`（同じ形状の配列）、学習率 `lr` を受け取り、勾配降下法で1ステップ進んだあとのパラメータを返す `gd_step(p, g, lr)` を書きましょう。
 
 # %% translates="6e8ff0752997"
@@ -763,7 +763,7 @@ def gd_step(p, g, lr):
 check("4.1", gd_step)
 
 # %% [markdown] translates="165da08d006f"
-# ### Exercise 4.2 — Momentum の更新
+# ### 演習 4.2 — Momentum の更新
 # 第5節の Momentum の方法で1ステップ進んだあとのパラメータとモーメンタムのバッファの組 `(p_new, b_new)` を返す `momentum_step(p, b, g, lr, momentum)` を書きましょう。PyTorch の形で書きます（`optim.SGD` は使わないでください）。
 
 # %% translates="345793affd1e"
@@ -777,7 +777,7 @@ def momentum_step(p, b, g, lr, momentum):
 check("4.2", momentum_step)
 
 # %% [markdown] translates="e7eb7393577b"
-# ### Exercise 4.3 — ミニバッチはいくつ？
+# ### 演習 4.3 — ミニバッチはいくつ？
 # `n` 個のデータについて、`iterate_minibatches` が1エポックで作るミニバッチの数を `int` で返す `num_batches(n, batch_size)` を書きましょう。MNIST の 60,000 枚の画像で `batch_size=64` とすると、1エポックで何回の更新になるでしょうか。
 
 # %% translates="2d14299aa160"
@@ -790,7 +790,7 @@ def num_batches(n, batch_size):
 check("4.3", num_batches)
 
 # %% [markdown] translates="0e7ab90e6ccd"
-# ### Exercise 4.4 — 最小二乗法の閉形式解
+# ### 演習 4.4 — 最小二乗法の閉形式解
 # 入力 `X`（形状 `(N, d)`）と目標値 `y`（形状 `(N,)`）について、`X @ w + b` の平均二乗誤差を最小にする組 `(w, b)`（重み `(d,)` とバイアス（1つの数））を返す `least_squares(X, y)` を書きましょう。ヒント：`X` に1の列を加えて、`np.linalg.lstsq` を使います。
 
 # %% translates="6e485a1bf00c"
@@ -805,7 +805,7 @@ def least_squares(X, y):
 check("4.4", least_squares)
 
 # %% [markdown] translates="f8edec8ec6f9"
-# ### Exercise 4.5 — Adam の1ステップを手で書く
+# ### 演習 4.5 — Adam の1ステップを手で書く
 # パラメータ `p` と勾配 `g` について、Adam の `t` 回目（1から数えます）の更新のあとの3つ組 `(p_new, m_new, v_new)` を返す `adam_step(p, m, v, g, t, lr, beta1, beta2, eps)` を書きましょう。`m` と `v` は、ステップ `t - 1` のあとの2つの移動平均です（最初のステップの前はゼロ）。第6節のとおり、バイアス補正を入れ、`eps` は平方根のあとに足します。式から書いてください。`optim.Adam` は使わないでください。
 
 # %% translates="76ecd1bacbcb"

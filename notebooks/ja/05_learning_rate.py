@@ -692,7 +692,7 @@ plt.show()
 # 演習のセルに自分の答えを書いて実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。このノートブックでは、各演習のセルに模範解答がすでに入っています。読む前にまず自分で解いてみましょう（`make student` を実行すると、模範解答の代わりに空欄の入ったコピーが作られます）。
 
 # %% [markdown] translates="4260259bfa93"
-# ### Exercise 5.1 — ヘッセ行列の臨界学習率
+# ### 演習 5.1 — ヘッセ行列の臨界学習率
 # 対称正定値行列 `H` について、$\tfrac12 x^\top H x$ での勾配降下法が収束する最大の学習率を返す関数 `my_critical_rate(H)` を書いてください。ヒント: `np.linalg.eigvalsh`。
 
 # %% translates="19fcde7c4e86"
@@ -705,7 +705,7 @@ def my_critical_rate(H):
 check("5.1", my_critical_rate)
 
 # %% [markdown] translates="792d857de961"
-# ### Exercise 5.2 — 固有方向ごとの縮小率
+# ### 演習 5.2 — 固有方向ごとの縮小率
 # 勾配降下法の1ステップで、各固有ベクトル方向の誤差に掛かる縮小率 $1 - \eta\lambda_i$ を並べた配列を返す関数 `contraction_factors(H, lr)` を書いてください。並び順は `np.linalg.eigvalsh` と同じ（最小の固有値が先）にします。符号はそのまま残してください。収束するかどうかを決めるのは、どの縮小率でしょうか。
 
 # %% translates="ab1cea78e048"
@@ -718,7 +718,7 @@ def contraction_factors(H, lr):
 check("5.2", contraction_factors)
 
 # %% [markdown] translates="0923ed9e9812"
-# ### Exercise 5.3 — ステップ減衰のスケジュール
+# ### 演習 5.3 — ステップ減衰のスケジュール
 # *関数* `schedule(step) -> lr` を返す関数 `my_step_decay(lr0, drop, every)` を書いてください。返す関数は、ステップ `0 … every-1` では `lr0` を保ち、そのあとは `every` ステップごとに学習率を `drop` 倍します。
 
 # %% translates="ab9dfcabd582"
@@ -734,7 +734,7 @@ def my_step_decay(lr0, drop, every):
 check("5.3", my_step_decay)
 
 # %% [markdown] translates="bb8b3d942ac4"
-# ### Exercise 5.4 — 勾配降下法を閉じた式で
+# ### 演習 5.4 — 勾配降下法を閉じた式で
 # 第2節で $e_t = (I - \eta H)^t e_0$ を示しました。$x_t$（最小点は 0）を返す関数 `gd_closed_form(H, x0, lr, t)` を、**ステップについてのループを使わずに**書いてください（`t` についての `for`/`while` も、再帰も、`gradient_descent` の呼び出しも使いません。`check` がコードを読んで確かめます）。`np.linalg.eigh` で $H = Q\Lambda Q^\top$ と対角化し、座標 $Q^\top x_0$ をそれぞれ $(1 - \eta\lambda_i)^t$ 倍して、元の座標に戻します。
 
 # %% translates="82710ef37a70"
@@ -748,7 +748,7 @@ def gd_closed_form(H, x0, lr, t):
 check("5.4", gd_closed_form)
 
 # %% [markdown] translates="8edf4ba53f21"
-# ### Exercise 5.5 — ヘッセ行列・ベクトル積から臨界学習率を求める
+# ### 演習 5.5 — ヘッセ行列・ベクトル積から臨界学習率を求める
 # 第5節ではヘッセ行列を作らず、ヘッセ行列を掛けることだけをしました。小さなモデルなら、積からヘッセ行列を組み立てることも*できます*。関数 `critical_rate_from_hvp(hvp, n)` を書いてください。`hvp(v)` は、長さ `n` の平らなベクトル `v` 1本に対して $Hv$ を返します（モデルとデータを固定した `curvature.hessian_vector_product` のようなものです）。$H$ を1列ずつ組み立て（第 $j$ 列は $H e_j$）、`hvp` の呼び出しは**ちょうど `n` 回**にして、臨界学習率 $2/\lambda_{\max}$ を返します。注意: 最小点から離れたところでは、$H$ が負の固有値を持つことがあります（第6節）。
 
 # %% translates="6345d1f5828d"
@@ -762,7 +762,7 @@ def critical_rate_from_hvp(hvp, n):
 check("5.5", critical_rate_from_hvp)
 
 # %% [markdown] translates="a4afad5d3ef5"
-# ### Exercise 5.6 — Momentum の上限
+# ### 演習 5.6 — Momentum の上限
 # 最大固有値が `lam_max` の2次関数で、PyTorch 流の Momentum（第3節）を使ったときに安定な最大の学習率を返す関数 `momentum_limit(lam_max, momentum, nesterov=False)` を書いてください。ふつうは重球法、`nesterov=True` のときは Nesterov のモーメンタムです。$\mu = 0.5$、$\lambda_{\max} = 10$ のときの値はいくつでしょうか。
 
 # %% translates="72d5f605e261"

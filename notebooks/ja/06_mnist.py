@@ -661,7 +661,7 @@ course_lib.show_source(datasets._parse_idx)
 # 演習のセルに自分の答えを書いて実行してください。`check` が合格かどうかを判定し、違っていればヒントを出します。このノートブックでは、各演習のセルに模範解答がすでに入っています。読む前にまず自分で解いてみましょう（`make student` を実行すると、模範解答の代わりに空欄の入ったコピーが作られます）。
 
 # %% [markdown] translates="fe748e43f74f"
-# ### Exercise 6.1 — 画素値を正規化する
+# ### 演習 6.1 — 画素値を正規化する
 # 画素値 `0…255`（`uint8` の配列）を `[0, 1]` の浮動小数点数に変える `my_normalize(X)` を書いてください。`X` そのものは変えないこと。
 
 # %% translates="b7b4e65d8359"
@@ -674,7 +674,7 @@ def my_normalize(X):
 check("6.1", my_normalize)
 
 # %% [markdown] translates="073fa373b03c"
-# ### Exercise 6.2 — スコアから認識精度を求める
+# ### 演習 6.2 — スコアから認識精度を求める
 # `my_accuracy(scores, labels)` を書いてください。`scores` の形状は `(N, 10)`（画像 1 枚につきロジットが 1 行）、`labels` の形状は `(N,)` です。最大のスコアが正解の数字にある画像の割合を返します。
 
 # %% translates="8b4559dfddf5"
@@ -687,7 +687,7 @@ def my_accuracy(scores, labels):
 check("6.2", my_accuracy)
 
 # %% [markdown] translates="a56d7cd6f46b"
-# ### Exercise 6.3 — 混同行列を自分で作る
+# ### 演習 6.3 — 混同行列を自分で作る
 # 行 = 正解の数字、列 = 予測した数字とする 10×10 の個数の行列を返す `my_confusion_matrix(y_true, y_pred)` を、scikit-learn の `confusion_matrix` と同じように書いてください。`C[i, j]` は、`y_true` が `i` で `y_pred` が `j` である位置の数です。ヒント: `np.zeros((10, 10), dtype=int)` から始めて、組 `zip(y_true, y_pred)` についてループしましょう（または `np.add.at` を調べてみましょう）。最後の行で、あなたの行列と第7節の `C` を比べます。
 
 # %% translates="c5888c5a4c4b"
@@ -704,7 +704,7 @@ print("第7節の scikit-learn の C と同じ:",
       np.array_equal(my_confusion_matrix(y_val, predicted), C))
 
 # %% [markdown] translates="2a5fac2b5d31"
-# ### Exercise 6.4 — 数字をずらす（データ拡張）
+# ### 演習 6.4 — 数字をずらす（データ拡張）
 # 28×28 の配列に対する `shift_image(image, dy, dx)` を書いてください。画像を `dy` 画素下へ、`dx` 画素右へ動かし（負の値なら上と左へ）、空いた縁は 0 で埋めます。端からはみ出した画素は消えます。ヒント: `np.roll` は画素を反対側へ回り込ませてしまうので、代わりにスライスを使います。`np.zeros_like(image)` から始めて、`image` の一部分を、ずらした位置へコピーしましょう。これは `make mnist` がすべての訓練画像に施すデータ拡張です。チェックの下の図で、あなたの関数の働きを見られます。
 
 # %% translates="0f35e656a267"
@@ -727,7 +727,7 @@ plotting.plot_digit_grid(np.stack([shift_image(digit, dy, dx) for dy, dx in move
 plt.show()
 
 # %% [markdown] translates="8ecab2bddbcc"
-# ### Exercise 6.5 — 4 つのステップを 1 つの関数に
+# ### 演習 6.5 — 4 つのステップを 1 つの関数に
 # 講座全体が 6 行に収まります。バッチ `X, y` で素の勾配降下法（Momentum なし）を 1 ステップ実行し、更新の前に測った損失を返す `train_step(model, loss_layer, X, y, lr)` を書いてください。順伝播（`model.forward`）、損失（`loss_layer.forward(scores, y)`）、誤差逆伝播法（`model.backward(loss_layer.backward())`）、そして更新です。更新では、第4節と同じように、`model.params.items()` の各 `key, p` について `p` を `model.grads[key]` と反対の向きに、その場で（`p -= ...`）動かします。チェックの下で、あなたの関数が新しいネットワークをミニバッチで 3 エポック学習させます。
 
 # %% translates="29a2e7aac979"
@@ -751,7 +751,7 @@ for epoch in range(1, 4):
           f"検証データでの認識精度 {training.evaluate(net, X_val, y_val):.1%}")
 
 # %% [markdown] translates="c08de294cf11"
-# ### Exercise 6.6 — patience つきの早期終了
+# ### 演習 6.6 — patience つきの早期終了
 # `early_stop(val_losses, patience)` を書いてください。`val_losses` は各エポックの検証データの損失を順に並べたリストで、最初の要素がエポック **1** です。`fit(..., early_stopping=patience)` のルール（第6節）に従って、組 `(best_epoch, stop_epoch)` を返します。
 # - あるエポックが*改善*したとは、その損失がそれより前のどの損失よりも真に小さいことです（等しい損失は数えません）。
 # - 改善のないエポックが**連続で** `patience` 回そろったエポックのあとで、学習は止まります。それが一度も起こらなければ、最後まで実行します（`stop_epoch = len(val_losses)`）。
@@ -779,7 +779,7 @@ print(f"第6節の 30 エポックの実行に対するあなたのルール: {e
       f"fit(..., early_stopping=5): ({stopped_history.best_epoch}, {stopped_history.epochs})")
 
 # %% [markdown] translates="120f03ef0d7f"
-# ### Exercise 6.7 — 層化した検証データの分割
+# ### 演習 6.7 — 層化した検証データの分割
 # 第1節では scikit-learn に検証データを切り出してもらいました。今度は自分で書いてみましょう。`stratified_split(y, val_fraction, rng)` は、ラベル `y`（形状 `(N,)`）、`1/8` のような割合、NumPy の `Generator` を受け取り、`(train_idx, val_idx)` を返します。どちらも `y` への**添字**を並べた 1 次元配列です（マスクでもラベルでもありません）。各クラス `k` ごとに別々に、次のようにします。`y == k` となる添字をとり（`np.flatnonzero`）、`rng.permutation` でシャッフルし、その先頭の `round(val_fraction * count)` 個を検証用に、残りを訓練用にします。どの添字もちょうど一方にだけ入ること、乱数はすべて `rng` からとること、`y` は変更しないこと。チェックの下で、訓練画像 4,000 枚に対するあなたの分割を第1節の分割と比べます。
 
 # %% translates="9d2963295377"
