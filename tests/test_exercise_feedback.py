@@ -106,3 +106,12 @@ def test_a_value_placeholder_stops_run_all_like_a_function_stub(capsys):
         check("1.3", ...)
     assert line(capsys).startswith("[NOT YET] Exercise 1.3: not answered yet")
     assert not check("1.3", None)  # None is an answer (a wrong one), not the placeholder
+
+
+def test_numpy_shape_errors_become_hints_with_the_learners_line(capsys):
+    def product_instead_of_difference(y_pred, y_true):
+        return y_pred @ y_true  # (4, 3) @ (4, 3): shapes do not match
+
+    result = check("1.1", product_instead_of_difference)
+    assert not result and "matrix product" in result.message and "line" in result.message
+    assert "matmul" not in result.message  # NumPy's own wording stays out

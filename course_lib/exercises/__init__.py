@@ -154,11 +154,38 @@ def check(exercise_id: str, answer) -> Result:
             print(_verdict(False, exercise_id, _unanswered()))
             raise
         except Exception as err:  # the learner's code failed: explain, do not crash
-            result = Result(False, tr(f"your answer raised {type(err).__name__}: {err}",
-                                      f"解答を実行すると {type(err).__name__} が発生しました: {err}"))
+            result = Result(False, _explain_crash(err))
     result = Result(result.passed, _reason(result, exercise_id))
     print(_verdict(result.passed, exercise_id, result.message))
     return result
+
+
+def _learner_line(err: Exception) -> str:
+    """`` (line N of your code)`` for the innermost frame outside course_lib and NumPy, if any."""
+    line, tb = "", err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not any(part in filename for part in ("course_lib", "numpy", "site-packages")):
+            line = tr(f" (line {tb.tb_lineno} of your code)", f"（あなたのコードの {tb.tb_lineno} 行目）")
+        tb = tb.tb_next
+    return line
+
+
+def _explain_crash(err: Exception) -> str:
+    """What the learner's exception means, without NumPy's own wording for the usual shape mistakes."""
+    text, where = str(err), _learner_line(err)
+    if "broadcast" in text:  # NumPy: "operands could not be broadcast together …"
+        return tr(f"your answer combined arrays whose shapes do not fit together{where}. Hint: print the "
+                  "shapes; a sum or max over one axis needs keepdims=True to broadcast back.",
+                  f"形状の合わない配列どうしを計算しています{where}。ヒント: 形状を print してみましょう。"
+                  "ある軸での和や最大値を元の配列と計算するには keepdims=True が必要です。")
+    if "matmul" in text or "not aligned" in text:
+        return tr(f"a matrix product got shapes that do not match{where}. Hint: in A @ B the number of "
+                  "columns of A must equal the number of rows of B; check for a missing .T.",
+                  f"行列積の形状が合っていません{where}。ヒント: A @ B では A の列数と B の行数が"
+                  "等しくなければなりません。.T の付け忘れがないか確かめましょう。")
+    return tr(f"your answer raised {type(err).__name__}{where}: {text}",
+              f"解答を実行すると {type(err).__name__} が発生しました{where}: {text}")
 
 
 def _verdict(passed: bool, exercise_id: str, message: str) -> str:

@@ -81,7 +81,7 @@ def _broadcast_hint(err: ValueError) -> Result:
                                 "ヒント: z.max(axis=1, keepdims=True) のように、縮めた軸を残しましょう。形状が "
                                 "(N, 1) になり、その行のすべての要素から引かれます（和も同じです）。"))
     return Result(False, tr(f"your answer raised ValueError: {err}",
-                            f"あなたの答えを実行すると ValueError が発生しました: {err}"))
+                            f"解答を実行すると ValueError が発生しました: {err}"))
 
 
 @exercise("1.2", tr("stable log-softmax", "安定な log-softmax"))
@@ -171,6 +171,14 @@ def _check_seven_vs_three(answer) -> Result:
         return Result(False, tr("right size, wrong sign: the loss is MINUS the log-probability, so it is positive.",
                                 "大きさは合っていますが、符号が逆です。損失は確率の対数に「マイナス」を付けたものなので、"
                                 "正の値になります。"))
+    if isinstance(answer, (bool, np.bool_)):
+        return Result(False, tr("that is True/False; the loss is a number: -log of the true class's probability.",
+                                "それは True/False です。損失は数です: 正解のクラスの確率の -log です。"))
+    if np.isclose(value, expected, atol=0.006):
+        return Result(False, tr(f"{value} is the right loss rounded; keep full precision: compute it with np.log "
+                                "instead of typing a rounded number.",
+                                f"{value} は正しい損失を丸めた値です。丸めた数を書くのではなく、np.log で計算して"
+                                "全桁の精度を保ってください。"))
     if np.isclose(value, -np.log10(0.14), rtol=1e-6):
         return Result(False, tr("that is log base 10; cross-entropy uses the natural log, np.log.",
                                 "それは底が 10 の対数です。交差エントロピー誤差では自然対数 np.log を使います。"))
