@@ -261,3 +261,12 @@ def test_an_answer_that_returns_none_is_told_a_return_is_missing(exercise_id, an
 def test_normalising_by_the_images_own_maximum_is_caught():
     result = check("6.1", lambda X: X / X.max())
     assert not result and "not by X.max()" in result.message, result.message
+
+
+def test_early_stop_hints_for_the_previous_epoch_rule_and_a_swapped_pair():
+    from course_lib.exercises.ch06 import _early_stop_against_previous, _early_stop_reference
+
+    result = check("6.6", _early_stop_against_previous)
+    assert not result and "lower than the BEST so far" in result.message, result.message
+    result = check("6.6", lambda losses, patience: _early_stop_reference(losses, patience)[::-1])
+    assert not result and "wrong order" in result.message, result.message

@@ -309,6 +309,19 @@ def _early_stop_reference(val_losses, patience: int) -> tuple[int, int]:
     return best_epoch, len(val_losses)
 
 
+def _early_stop_against_previous(val_losses, patience: int) -> tuple[int, int]:
+    """The common mistake: an epoch counts as an improvement when it beats the PREVIOUS epoch."""
+    previous, best, best_epoch, waited = np.inf, np.inf, 0, 0
+    for epoch, value in enumerate(val_losses, start=1):
+        if value < best:
+            best, best_epoch = value, epoch
+        waited = 0 if value < previous else waited + 1
+        previous = value
+        if waited == patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
 def _early_stop_cases():
     """(losses, patience, tag of what the case tests); then random sequences like real curves."""
     cases = [
@@ -327,7 +340,16 @@ def _early_stop_cases():
     return cases
 
 
-def _early_stop_hint(answer_pair, losses, patience) -> str:
+def _compares_with_previous(answer) -> bool:
+    """Whether ``answer`` behaves like "improvement = lower than the previous epoch" on every case."""
+    try:
+        return all(tuple(answer(list(losses), patience)) == _early_stop_against_previous(losses, patience)
+                   for losses, patience, _ in _early_stop_cases())
+    except Exception:  # the learner's function fails elsewhere: no such diagnosis
+        return False
+
+
+def _early_stop_hint(answer_pair, losses, patience, against_previous: bool = False) -> str:
     """The most likely misunderstanding behind a wrong (best_epoch, stop_epoch)."""
     best, stop = _early_stop_reference(losses, patience)
     got_best, got_stop = answer_pair
@@ -339,6 +361,14 @@ def _early_stop_hint(answer_pair, losses, patience) -> str:
         return tr("a loss EQUAL to the best so far is not an improvement: compare with `<`, "
                   "not `<=`.",
                   "それまでの最良と「等しい」損失は改善ではありません。`<=` ではなく `<` で比べましょう。")
+    if (got_best, got_stop) == (stop, best) and best != stop:
+        return tr("the pair is in the wrong order: return (best_epoch, stop_epoch).",
+                  "順番が逆です。(best_epoch, stop_epoch) の順に返してください。")
+    if against_previous:
+        return tr("an improvement means a loss lower than the BEST so far, not lower than the previous "
+                  "epoch's: keep the lowest loss seen and compare with it.",
+                  "改善とは「それまでの最良」より損失が小さいことで、「1 つ前のエポック」より小さいことでは"
+                  "ありません。それまでの最小の損失を覚えておき、それと比べましょう。")
     if got_stop == stop + 1 and got_best == best:
         return tr(f"training stops at the epoch that completes `patience` epochs without "
                   f"improvement — with patience {patience}, {patience} epochs after the best, "
@@ -389,7 +419,7 @@ def _check_early_stop(answer) -> Result:
                                     f"{out}, expected {expected}. Hint: ",
                                     f"損失 {losses}、patience {patience} に対して {out} が返りましたが、"
                                     f"{expected} のはずです。ヒント: ")
-                          + _early_stop_hint(out, losses, patience))
+                          + _early_stop_hint(out, losses, patience, _compares_with_previous(answer)))
     return Result(True, tr("that is the rule fit(..., early_stopping=patience) follows — and then it "
                            "puts back the weights of best_epoch.",
                            "これが fit(..., early_stopping=patience) の従うルールです。そのあと fit は "
