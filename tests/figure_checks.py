@@ -52,6 +52,15 @@ def draw_strictly(fig) -> None:
     assert not handler.messages, handler.messages
 
 
+def assert_japanese_figures(axes, words) -> None:
+    """Every figure of ``axes`` draws strictly in Japanese and, together, they show every one of ``words``."""
+    for fig in {ax.figure for ax in axes}:
+        draw_strictly(fig)  # no missing glyph, no font log line (e.g. "Failed to find font weight bold")
+    text = " ".join(" ".join(texts(fig)) for fig in {ax.figure for ax in axes})
+    missing = [word for word in words if word not in text]
+    assert not missing, (missing, text)
+
+
 @pytest.fixture
 def english_afterwards():
     """Close the figures and go back to English after a test."""

@@ -56,49 +56,17 @@ def test_histories_without_validation_are_rejected(call):
 
 
 # ------------------------------------------------------------------ text in the notebook's language
-import re  # noqa: E402
-import warnings  # noqa: E402
-
 import course_lib  # noqa: E402
+from figure_checks import bilingual_figure_tests, english_afterwards  # noqa: E402,F401  (english_afterwards: a fixture)
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 FIGURES = {
     "plot_best_epoch": lambda: plotting.plot_best_epoch(_history()),
     "plot_validation_runs": lambda: plotting.plot_validation_runs({"a": _history(), "b": _history(stopped=True)}),
     "plot_eigenvalue_spectra": lambda: plotting.plot_eigenvalue_spectra({"m": np.array([1.0, 4.0, 2.0])}),
 }
 
-
-@pytest.fixture
-def english_afterwards():
-    yield
-    plt.close("all")
-    course_lib.setup_notebook(0)
-
-
-def _texts(fig):
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
-
-
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_in_japanese_with_every_glyph(english_afterwards, name):
-    course_lib.setup_notebook(0, lang="ja")
-    FIGURES[name]()
-    fig = plt.gcf()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
-        fig.canvas.draw()
-    assert any(JAPANESE.search(t) for t in _texts(fig)), _texts(fig)
-
-
-@pytest.mark.parametrize("name", sorted(FIGURES))
-def test_figure_text_in_english_by_default(english_afterwards, name):
-    course_lib.setup_notebook(0, lang="en")
-    FIGURES[name]()
-    fig = plt.gcf()
-    fig.canvas.draw()
-    texts = _texts(fig)
-    assert texts and not any(JAPANESE.search(t) for t in texts), texts
+test_figure_text_in_japanese_with_every_glyph, test_figure_text_in_english_by_default = \
+    bilingual_figure_tests(FIGURES)
 
 
 def test_english_labels_unchanged(english_afterwards):

@@ -81,6 +81,17 @@ TEMPLATE = r"""
 {% endblock body_footer %}
 """
 
+# The course maps' shared rules; each map adds its own body font and line height.
+INDEX_CSS = """  h1 { margin-bottom: 0.2em; }
+  ol.chapters { padding-left: 0; list-style: none; }
+  ol.chapters li { margin: 1.2em 0; padding: 0.8em 1em; border: 1px solid #ddd; border-radius: 6px; }
+  ol.chapters a.chapter { font-size: 1.15em; font-weight: 600; text-decoration: none; }
+  .objective { color: #555; margin: 0.3em 0; }
+  .download { font-size: 0.9em; }
+  .other-language { font-size: 0.9em; margin: 0.3em 0 0; }
+  code { background: #f3f3f3; padding: 0 0.2em; }
+"""
+
 INDEX = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -90,15 +101,7 @@ INDEX = """<!DOCTYPE html>
 <style>
   body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52em;
     margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
-  h1 {{ margin-bottom: 0.2em; }}
-  ol.chapters {{ padding-left: 0; list-style: none; }}
-  ol.chapters li {{ margin: 1.2em 0; padding: 0.8em 1em; border: 1px solid #ddd; border-radius: 6px; }}
-  ol.chapters a.chapter {{ font-size: 1.15em; font-weight: 600; text-decoration: none; }}
-  .objective {{ color: #555; margin: 0.3em 0; }}
-  .download {{ font-size: 0.9em; }}
-  .other-language {{ font-size: 0.9em; margin: 0.3em 0 0; }}
-  code {{ background: #f3f3f3; padding: 0 0.2em; }}
-  [lang="ja"] {{ font-family: {japanese_fonts}; }}
+{index_css}  [lang="ja"] {{ font-family: {japanese_fonts}; }}
 </style>
 <script src="{mathjax_url}"></script>
 {mathjax_font_config}
@@ -127,15 +130,7 @@ INDEX_JA = """<!DOCTYPE html>
 <style>
   body {{ font-family: {japanese_fonts}; max-width: 52em;
     margin: 2em auto; padding: 0 1em; line-height: 1.7; color: #222; }}
-  h1 {{ margin-bottom: 0.2em; }}
-  ol.chapters {{ padding-left: 0; list-style: none; }}
-  ol.chapters li {{ margin: 1.2em 0; padding: 0.8em 1em; border: 1px solid #ddd; border-radius: 6px; }}
-  ol.chapters a.chapter {{ font-size: 1.15em; font-weight: 600; text-decoration: none; }}
-  .objective {{ color: #555; margin: 0.3em 0; }}
-  .download {{ font-size: 0.9em; }}
-  .other-language {{ font-size: 0.9em; margin: 0.3em 0 0; }}
-  code {{ background: #f3f3f3; padding: 0 0.2em; }}
-  [lang="en"] {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }}
+{index_css}  [lang="en"] {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }}
 </style>
 <script src="{mathjax_url}"></script>
 {mathjax_font_config}
@@ -369,6 +364,7 @@ def build(paths, out: Path, mathjax_url: str | None = None, with_solutions: bool
         index_path = folders[lang] / "index.html"
         index_path.write_text(template.format(
             items="\n".join(items), mathjax_url=html.escape(url), mathjax_font_config=assets.MATHJAX_FONT_CONFIG,
+            index_css=INDEX_CSS,
             japanese_fonts=assets.JAPANESE_FONTS, other_edition=OTHER_EDITION[lang] if notebooks[other] else ""),
             encoding="utf-8")
         print(f"{index_path}: chapter map of {len(items)} chapter(s)")

@@ -19,12 +19,11 @@ from course_lib.i18n import tr
 __all__ = ["uses_name", "real_array", "returned_none", "changed_input"]
 
 
-def _returned_none(name: str) -> str:
+def returned_none(name: str) -> str:
+    """The hint for an answer that returned None (a missing ``return``, or a ``print`` instead)."""
     return tr(f"{name}: your answer returned None — is a `return` missing (a `print` does not return)?",
               f"{name}: 答えが None を返しました。`return` を書き忘れていませんか（`print` では値は返りません）。")
 
-
-returned_none = _returned_none
 
 
 def _code_names(code: types.CodeType) -> set[str]:
@@ -62,7 +61,7 @@ def real_array(name: str, value, finite: bool = True) -> tuple[np.ndarray | None
         Reject NaN and inf too (``False``: let the caller give a more specific hint).
     """
     if value is None:
-        return None, Result(False, _returned_none(name))
+        return None, Result(False, returned_none(name))
     try:
         array = np.asarray(value)
     except (TypeError, ValueError):  # ragged lists
